@@ -1,0 +1,644 @@
+package io.github.flinkkafkaavg.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Apache Kafka cluster in KRaft mode on 127.0.0.1, each node a child JVM, for tests and demos.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+ *     kafka.createTopic("readings", 4);
+ *     String bootstrap = kafka.bootstrapServers();   // "127.0.0.1:PORT"
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Every node is a combined broker and controller ({@code process.roles=broker,controller}) with its own free
+ * ports and a log directory under one temporary folder that {@link #close()} deletes. The broker runs in its own
+ * JVM on the class path Maven resolved for {@code kafka_2.13} when this module was built, so its Scala, Jackson and
+ * logging jars never meet Flink's. Transactions work out of the box (the internal topics are sized for the node
+ * count), topics are never created automatically, and an optional SASL/PLAIN listener accepts the users given to
+ * {@link Builder#saslPlainUser(String, String)}.
+ *
+ * <p>A node can be stopped and started again on the same ports and log directory ({@link #stopNode(int)},
+ * {@link #startNode(int)}), which is how failure tests simulate a broker outage. Every child JVM watches its
+ * standard input and exits when this JVM goes away, so no broker outlives the process that started it.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final String CLASSPATH_RESOURCE = "broker.classpath";
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final int nodeCount;
+    private final Map<String, String> brokerProperties;
+    private final Map<String, String> saslUsers;
+    private final Duration startTimeout;
+    private final Path root;
+    private final String clusterId = Uuid.randomUuid().toString();
+    private final List<Node> nodes = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "embedded-kafka-shutdown");
+    private boolean started;
+    private boolean closed;
+
+    private EmbeddedKafka(Builder builder) {
+        this.nodeCount = builder.nodes;
+        this.brokerProperties = Map.copyOf(builder.brokerProperties);
+        this.saslUsers = Map.copyOf(builder.saslUsers);
+        this.startTimeout = builder.startTimeout;
+        try {
+            this.root = Files.createTempDirectory("embedded-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the Kafka logs", e);
+        }
+    }
+
+    /**
+     * Starts describing a cluster: one node, no SASL listener, default broker settings.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts every node and waits until all of them have joined the cluster.
+     *
+     * @return this cluster, started
+     * @throws IllegalStateException when a node does not come up within the start timeout; the message carries the
+     *     tail of that node's log
+     */
+    public synchronized EmbeddedKafka start() {
+        if (started) {
+            throw new IllegalStateException("EmbeddedKafka is already started");
+        }
+        started = true;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            for (int id = 1; id <= nodeCount; id++) {
+                nodes.add(new Node(id, freePort(), freePort(), saslUsers.isEmpty() ? -1 : freePort()));
+            }
+            String voters = nodes.stream()
+                    .map(n -> n.id + "@127.0.0.1:" + n.controllerPort)
+                    .collect(Collectors.joining(","));
+            for (Node node : nodes) {
+                node.writeConfig(voters);
+                node.launch(true);
+            }
+            awaitBrokers(nodeCount);
+            return this;
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * The PLAINTEXT bootstrap servers of all nodes, e.g. {@code 127.0.0.1:41234}.
+     *
+     * @return comma-separated host:port pairs
+     */
+    public String bootstrapServers() {
+        requireStarted();
+        return nodes.stream().map(n -> "127.0.0.1:" + n.port).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The SASL_PLAINTEXT (mechanism PLAIN) bootstrap servers of all nodes.
+     *
+     * @return comma-separated host:port pairs
+     * @throws IllegalStateException when the cluster was built without {@link Builder#saslPlainUser(String, String)}
+     */
+    public String saslPlainBootstrapServers() {
+        requireStarted();
+        if (saslUsers.isEmpty()) {
+            throw new IllegalStateException(
+                    "no SASL listener: call EmbeddedKafka.builder().saslPlainUser(user, password) to add one");
+        }
+        return nodes.stream().map(n -> "127.0.0.1:" + n.saslPort).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Client properties that reach this cluster over PLAINTEXT: just {@code bootstrap.servers}.
+     *
+     * @return a new, mutable properties object
+     */
+    public Properties clientProperties() {
+        Properties properties = new Properties();
+        properties.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return properties;
+    }
+
+    /**
+     * A new admin client for this cluster; the caller closes it.
+     *
+     * @return an admin client
+     */
+    public Admin admin() {
+        Properties properties = clientProperties();
+        properties.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        properties.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return Admin.create(properties);
+    }
+
+    /**
+     * Creates a topic with the given partition count and a replication factor of {@code min(3, nodes)}, and waits
+     * until it exists.
+     *
+     * @param name the topic name
+     * @param partitions the number of partitions, at least 1
+     */
+    public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, (short) Math.min(3, nodeCount), Map.of());
+    }
+
+    /**
+     * Creates a topic and waits until it exists.
+     *
+     * @param name the topic name
+     * @param partitions the number of partitions, at least 1
+     * @param replicationFactor at most the number of nodes
+     * @param configs topic configs such as {@code min.insync.replicas}
+     */
+    public void createTopic(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+        if (replicationFactor > nodeCount) {
+            throw new IllegalArgumentException("replication factor " + replicationFactor + " exceeds the "
+                    + nodeCount + " node(s) of this cluster: use EmbeddedKafka.builder().nodes(" + replicationFactor + ")");
+        }
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor).configs(configs)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name + " on " + bootstrapServers() + ": " + e, e);
+        }
+    }
+
+    /**
+     * The number of nodes this cluster was built with.
+     *
+     * @return the node count
+     */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    /**
+     * Stops one node cleanly (controlled shutdown), keeping its ports and log directory for {@link #startNode(int)}.
+     *
+     * @param nodeId the node id, from 1 to {@link #nodeCount()}
+     */
+    public synchronized void stopNode(int nodeId) {
+        node(nodeId).stop();
+    }
+
+    /**
+     * Kills one node at once ({@code SIGKILL}), as a crash would, keeping its log directory.
+     *
+     * @param nodeId the node id, from 1 to {@link #nodeCount()}
+     */
+    public synchronized void killNode(int nodeId) {
+        node(nodeId).kill();
+    }
+
+    /**
+     * Starts a node that was stopped, on the same ports and log directory, and waits until the cluster counts it.
+     *
+     * @param nodeId the node id, from 1 to {@link #nodeCount()}
+     */
+    public synchronized void startNode(int nodeId) {
+        Node node = node(nodeId);
+        if (node.isAlive()) {
+            throw new IllegalStateException("node " + nodeId + " is running already");
+        }
+        node.launch(false);
+        awaitBrokers((int) nodes.stream().filter(Node::isAlive).count());
+    }
+
+    /**
+     * The process ids of the running nodes, so that a caller can check that none outlive {@link #close()}.
+     *
+     * @return the pids, in node order
+     */
+    public synchronized List<Long> pids() {
+        return nodes.stream().filter(Node::isAlive).map(n -> n.process.pid()).toList();
+    }
+
+    /**
+     * The folder holding every node's data, configuration and log; deleted by {@link #close()}.
+     *
+     * @return the root folder
+     */
+    public Path rootDirectory() {
+        return root;
+    }
+
+    /** Stops every node, waits for the processes to end and deletes the temporary folder. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Stop all nodes at once: a node that waits for a quorum that is already leaving can hang its shutdown.
+        nodes.forEach(Node::requestStop);
+        nodes.forEach(Node::awaitStop);
+        deleteRecursively(root);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already, and this may be that hook
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("EmbeddedKafka: error while closing: " + e);
+        }
+    }
+
+    private void requireStarted() {
+        if (!started || closed) {
+            throw new IllegalStateException("EmbeddedKafka is " + (closed ? "closed" : "not started: call start()"));
+        }
+    }
+
+    private Node node(int nodeId) {
+        requireStarted();
+        if (nodeId < 1 || nodeId > nodeCount) {
+            throw new IllegalArgumentException("node id " + nodeId + " is not between 1 and " + nodeCount);
+        }
+        return nodes.get(nodeId - 1);
+    }
+
+    private void awaitBrokers(int expected) {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        Exception last = null;
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                for (Node node : nodes) {
+                    if (node.expectedAlive && !node.isAlive()) {
+                        throw new IllegalStateException("Kafka node " + node.id + " exited with code "
+                                + node.process.exitValue() + " while starting; its log ends with:\n" + node.logTail());
+                    }
+                }
+                try {
+                    int seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                    if (seen >= expected) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka to start", e);
+        }
+        throw new IllegalStateException("Kafka did not report " + expected + " broker(s) on " + bootstrapServers()
+                + " within " + startTimeout.toSeconds() + " s (last error: " + last + "); node 1's log ends with:\n"
+                + nodes.get(0).logTail());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static String brokerClasspath() {
+        List<String> entries = new ArrayList<>();
+        try (InputStream in = EmbeddedKafka.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + CLASSPATH_RESOURCE + " next to "
+                        + EmbeddedKafka.class.getName() + ": build flink-kafka-avg-testkit with Maven, which writes it");
+            }
+            entries.add(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            entries.add(Paths.get(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+
+    private final class Node {
+        final int id;
+        final int port;
+        final int controllerPort;
+        final int saslPort;
+        final Path dir;
+        Process process;
+        OutputStream lifeline;
+        boolean expectedAlive;
+
+        Node(int id, int port, int controllerPort, int saslPort) {
+            this.id = id;
+            this.port = port;
+            this.controllerPort = controllerPort;
+            this.saslPort = saslPort;
+            this.dir = root.resolve("node-" + id);
+        }
+
+        void writeConfig(String voters) {
+            int replicas = Math.min(3, nodeCount);
+            int minIsr = Math.min(2, nodeCount);
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("process.roles", "broker,controller");
+            config.put("node.id", String.valueOf(id));
+            config.put("controller.quorum.voters", voters);
+            String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
+            String advertised = "PLAINTEXT://127.0.0.1:" + port;
+            if (saslPort > 0) {
+                listeners += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+                advertised += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+                config.put("sasl.enabled.mechanisms", "PLAIN");
+                config.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaasConfig());
+            }
+            config.put("listeners", listeners);
+            config.put("advertised.listeners", advertised);
+            config.put("listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            config.put("controller.listener.names", "CONTROLLER");
+            config.put("inter.broker.listener.name", "PLAINTEXT");
+            config.put("log.dirs", dir.resolve("data").toString());
+            config.put("auto.create.topics.enable", "false");
+            config.put("num.partitions", "1");
+            config.put("default.replication.factor", String.valueOf(replicas));
+            // Fewer internal partitions than the production defaults (50) keep start-up in seconds.
+            config.put("offsets.topic.num.partitions", "5");
+            config.put("offsets.topic.replication.factor", String.valueOf(replicas));
+            config.put("transaction.state.log.num.partitions", "5");
+            config.put("transaction.state.log.replication.factor", String.valueOf(replicas));
+            config.put("transaction.state.log.min.isr", String.valueOf(minIsr));
+            config.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
+            config.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
+            config.put("group.initial.rebalance.delay.ms", "0");
+            config.putAll(brokerProperties);
+            Properties properties = new Properties();
+            properties.putAll(config);
+            try {
+                Files.createDirectories(dir);
+                try (OutputStream out = Files.newOutputStream(dir.resolve("server.properties"))) {
+                    properties.store(out, "written by EmbeddedKafka");
+                }
+                Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.out.ref = out",
+                        "appender.out.type = Console",
+                        "appender.out.name = out",
+                        "appender.out.layout.type = PatternLayout",
+                        "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p [%t] %c{1}: %m%n",
+                        "logger.kafka.name = kafka",
+                        "logger.kafka.level = INFO",
+                        "logger.state.name = state.change.logger",
+                        "logger.state.level = WARN",
+                        ""));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the configuration of Kafka node " + id, e);
+            }
+        }
+
+        private String plainJaasConfig() {
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            return jaas.append(';').toString();
+        }
+
+        void launch(boolean format) {
+            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+            List<String> command = List.of(
+                    java.toString(),
+                    "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + dir,
+                    "-Djava.awt.headless=true",
+                    "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+                    "-Dlog4j2.disable.jmx=true",
+                    "-cp", brokerClasspath(),
+                    BrokerMain.class.getName(),
+                    dir.resolve("server.properties").toString(),
+                    clusterId,
+                    String.valueOf(format));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start Kafka node " + id + " with " + java, e);
+            }
+            lifeline = process.getOutputStream();
+            expectedAlive = true;
+        }
+
+        boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+
+        void requestStop() {
+            expectedAlive = false;
+            if (lifeline != null) {
+                try {
+                    lifeline.close();
+                } catch (IOException e) {
+                    process.destroy();
+                }
+                lifeline = null;
+            }
+        }
+
+        void awaitStop() {
+            if (process == null) {
+                return;
+            }
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() {
+            requestStop();
+            awaitStop();
+        }
+
+        void kill() {
+            expectedAlive = false;
+            if (process != null) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            lifeline = null;
+        }
+
+        String logTail() {
+            Path log = dir.resolve("broker.log");
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            } catch (IOException e) {
+                return "(no log at " + log + ": " + e.getMessage() + ")";
+            }
+        }
+    }
+
+    /**
+     * Describes an {@link EmbeddedKafka} cluster before it starts.
+     *
+     * <p>Defaults: one node, no SASL listener, a 90 s start timeout, the broker settings described on
+     * {@link EmbeddedKafka}.
+     */
+    public static final class Builder {
+        private int nodes = 1;
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+
+        private Builder() {}
+
+        /**
+         * The number of nodes, each a combined broker and controller in its own JVM; replicated internal topics use
+         * {@code min(3, nodes)} replicas and {@code min(2, nodes)} in-sync replicas.
+         *
+         * @param nodes from 1 to 5
+         * @return this builder
+         */
+        public Builder nodes(int nodes) {
+            if (nodes < 1 || nodes > 5) {
+                throw new IllegalArgumentException("nodes must be between 1 and 5, but was " + nodes);
+            }
+            this.nodes = nodes;
+            return this;
+        }
+
+        /**
+         * Sets one broker property on every node, overriding the defaults (e.g. {@code transaction.max.timeout.ms}).
+         *
+         * @param key a Kafka broker config name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder brokerProperty(String key, String value) {
+            brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Adds a SASL_PLAINTEXT listener with mechanism PLAIN that accepts this user (call again for more users).
+         *
+         * @param user the user name
+         * @param password the password
+         * @return this builder
+         */
+        public Builder saslPlainUser(String user, String password) {
+            saslUsers.put(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * How long {@link EmbeddedKafka#start()} waits for all nodes to join before it fails.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, but was " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Creates the cluster description and its temporary folder; call {@link EmbeddedKafka#start()} next.
+         *
+         * @return a cluster, not started yet
+         */
+        public EmbeddedKafka build() {
+            return new EmbeddedKafka(this);
+        }
+    }
+
+    /**
+     * The names of the topics on this cluster, internal ones excluded.
+     *
+     * @return topic names
+     */
+    public Set<String> topics() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list topics on " + bootstrapServers() + ": " + e, e);
+        }
+    }
+}
