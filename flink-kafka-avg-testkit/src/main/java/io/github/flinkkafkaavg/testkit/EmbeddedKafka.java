@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
@@ -309,7 +310,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitBrokers(int expected) {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         Exception last = null;
-        try (Admin admin = admin()) {
+        Admin admin = admin();
+        try {
             while (System.nanoTime() < deadline) {
                 for (Node node : nodes) {
                     if (node.expectedAlive && !node.isAlive()) {
@@ -318,7 +320,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
                 try {
-                    int seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                    int seen = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+                            .nodes().get(6, TimeUnit.SECONDS).size();
                     if (seen >= expected) {
                         return;
                     }
@@ -330,6 +333,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka to start", e);
+        } finally {
+            // A pending describe would otherwise hold close() for the whole default API timeout.
+            admin.close(Duration.ZERO);
         }
         throw new IllegalStateException("Kafka did not report " + expected + " broker(s) on " + bootstrapServers()
                 + " within " + startTimeout.toSeconds() + " s (last error: " + last + "); node 1's log ends with:\n"

@@ -1,0 +1,147 @@
+package io.github.flinkkafkaavg.examples;
+
+import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The README's first command: an embedded Kafka broker, a sensor data generator, the sensor sliding-average job on
+ * a local Flink, and the averages printed as they arrive on the output topic ({@code read_committed}, as any
+ * downstream reader of an exactly-once job would read them).
+ *
+ * <p>Runs until Ctrl-C, or for {@code --duration}; either way it cancels the job and stops the broker, leaving no
+ * process or temporary folder behind. Flink and Kafka run in this JVM and one child JVM, for a demo only: this
+ * class is not part of the sensor job JAR.
+ */
+public final class Demo {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    static final String HELP = String.join("\n",
+            "flink-kafka-avg demo: embedded Kafka + data generator + sliding-average job on a local Flink.",
+            "",
+            "Options (all optional):",
+            "  --duration D     stop after this long, e.g. 90s; 0 runs until Ctrl-C (default 0)",
+            "  --rate N         readings per second (default 200)",
+            "  --sensors N      number of sensors (default 5)",
+            "  --window D       window size (default 10s)",
+            "  --slide D        window slide (default 2s)",
+            "  --help           print this help");
+
+    private Demo() {}
+
+    /**
+     * Runs the demo.
+     *
+     * @param args {@code --duration}, {@code --rate}, {@code --sensors}, {@code --window}, {@code --slide}
+     * @throws Exception when the broker or the job cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"), Set.of("help"));
+        if (parsed.has("help")) {
+            System.out.println(HELP);
+            return;
+        }
+        Duration duration = parsed.getDuration("duration", Duration.ZERO);
+        int rate = parsed.getInt("rate", 200);
+        int sensors = parsed.getInt("sensors", 5);
+        Duration window = parsed.getDuration("window", Duration.ofSeconds(10));
+        Duration slide = parsed.getDuration("slide", Duration.ofSeconds(2));
+        if (rate < 1 || sensors < 1) {
+            throw new IllegalArgumentException("--rate and --sensors must be at least 1");
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                done.await(60, TimeUnit.SECONDS); // let main() cancel the job and stop the broker first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown"));
+
+        System.out.println("Starting an embedded Kafka broker (KRaft, child JVM) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopic("readings", 2);
+            kafka.createTopic("averages", 2);
+            System.out.printf("Kafka is up on %s; topics 'readings' and 'averages' created.%n", bootstrap);
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+            SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, "readings", "averages",
+                    "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, false));
+            JobClient job = env.executeAsync("flink-kafka-avg demo");
+            System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to 'averages'.%n",
+                    job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide));
+
+            try (SensorDataGenerator generator = new SensorDataGenerator(bootstrap, "readings", sensors, rate, 7).start();
+                    KafkaConsumer<byte[], byte[]> results = committedReader(bootstrap)) {
+                System.out.printf("Generating %d readings/s for %d sensors. First averages after one window plus a"
+                        + " checkpoint (about %d s). %s%n", rate, sensors, window.toSeconds() + 4,
+                        duration.isZero() ? "Ctrl-C stops." : "Stopping after " + duration.toSeconds() + " s.");
+                System.out.println();
+                System.out.println("  arrived   key        window (event time)    average     count    min       max");
+                long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+                long printed = 0;
+                while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(250))) {
+                        print(WindowAverageJson.fromJson(record.value()));
+                        printed++;
+                    }
+                    if (job.getJobStatus().get().isGloballyTerminalState()) {
+                        System.out.println("The job ended unexpectedly: " + job.getJobStatus().get());
+                        break;
+                    }
+                }
+                System.out.printf("%nStopping: %d readings sent, %d averages received.%n", generator.sent(), printed);
+            } finally {
+                try {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // already finished or failed; nothing more to cancel
+                }
+            }
+        } finally {
+            System.out.println("Stopped the job and the broker.");
+            done.countDown();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "demo-reader-" + UUID.randomUUID());
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of("averages"));
+        return consumer;
+    }
+
+    private static void print(WindowAverage<String> r) {
+        System.out.printf(Locale.ROOT, "  %s  %-9s  [%s, %s)  %9.3f  %7d  %8.3f  %8.3f%n",
+                CLOCK.format(Instant.now()), r.key(), CLOCK.format(Instant.ofEpochMilli(r.windowStart())),
+                CLOCK.format(Instant.ofEpochMilli(r.windowEnd())), r.average(), r.count(), r.min(), r.max());
+    }
+}
