@@ -75,8 +75,21 @@ public final class SensorAverageJob {
         env.execute("flink-kafka-avg sensor sliding average");
     }
 
-    /** What one run of the job reads, computes and writes. */
-    record Settings(
+    /**
+     * What one run of the job reads, computes and writes; {@code --help} describes each setting.
+     *
+     * @param bootstrapServers Kafka bootstrap servers
+     * @param inputTopic the topic of JSON readings
+     * @param outputTopic the topic the JSON averages go to
+     * @param groupId the consumer group id
+     * @param window the window size
+     * @param slide how often a window starts; at most {@code window}
+     * @param maxOutOfOrderness how far behind the newest reading a reading may be and still count
+     * @param checkpointInterval the checkpoint interval, which is also when results become visible
+     * @param parallelism the job parallelism, or -1 for the environment's
+     * @param bounded stop at the end offsets the input has when the job starts
+     */
+    public record Settings(
             String bootstrapServers,
             String inputTopic,
             String outputTopic,
@@ -108,7 +121,14 @@ public final class SensorAverageJob {
         }
     }
 
-    static void build(StreamExecutionEnvironment env, Settings s) {
+    /**
+     * Adds the whole pipeline — Kafka source, watermarks, sliding average, exactly-once Kafka sink — to {@code env}
+     * and enables checkpointing at the configured interval.
+     *
+     * @param env the environment to add the pipeline to
+     * @param s the settings
+     */
+    public static void build(StreamExecutionEnvironment env, Settings s) {
         if (s.parallelism > 0) {
             env.setParallelism(s.parallelism);
         }
