@@ -1,0 +1,440 @@
+package io.github.flinkkafkaavg.core.engine;
+
+import io.github.flinkkafkaavg.core.WindowSpec;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Event-time sliding averages by slices: the same results as Flink's {@code SlidingEventTimeWindows} with an
+ * averaging {@code AggregateFunction} and the same allowed lateness, at a cost per record that does not grow with
+ * the number of windows a record belongs to.
+ *
+ * <pre>{@code
+ * SlidingWindowEngine engine = new SlidingWindowEngine(
+ *         List.of(WindowSpec.ofSizeAndSlide(Duration.ofMinutes(1), Duration.ofSeconds(5))), 0);
+ * SlidingWindowEngine.KeyState state = new SlidingWindowEngine.KeyState();   // one per key
+ * engine.onElement(state, timestamp, value, watermark, sink);                 // for each record of that key
+ * if (state.timer() <= watermark) engine.onTimer(state, watermark, sink);     // when the watermark passes the timer
+ * }</pre>
+ *
+ * <p>Time is cut into slices of {@code g} = the greatest common divisor of every window size, slide and offset
+ * difference; every window is a run of whole slices, so a record touches only its slice and a window is combined
+ * from its slices in O(log(W/g)) ({@link SliceRing}). The engine itself is stateless and shared by all keys; all
+ * per-key state is in a {@link KeyState}, which a host (the Flink operator, or a test) keeps per key. The engine
+ * imports nothing from Flink, so its semantics are tested without a cluster.
+ *
+ * <p>Semantics, identical to Flink's window operator with an {@code EventTimeTrigger}:
+ * <ul>
+ *   <li>A window {@code [start, end)} is emitted once when the watermark reaches {@code end - 1}, if it holds a
+ *       value.</li>
+ *   <li>A window is late once {@code end - 1 + allowedLateness <= watermark}: records no longer count in it.</li>
+ *   <li>A record is added to every window that contains it and is not late. Each such window whose end has
+ *       already passed ({@code end - 1 <= watermark}) is emitted again at once with its updated contents — the
+ *       re-fire of a record within the allowed lateness.</li>
+ *   <li>A record that is late for every window containing it is not added: {@link Outcome#LATE}.</li>
+ * </ul>
+ * A host must call {@link #onTimer} whenever the watermark reaches {@link KeyState#timer()}, before handing the
+ * key any record with that watermark; the engine keeps that timer at the earliest pending emission or clean-up.
+ */
+public final class SlidingWindowEngine implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@link KeyState#timer()} when the key needs no timer. */
+    public static final long NO_TIMER = Long.MIN_VALUE;
+
+    /**
+     * The default bound on how many slices one key may span from its oldest live slice to its newest. A record
+     * further ahead than that (a wrong clock, seconds taken for milliseconds) is refused as
+     * {@link Outcome#TOO_FAR_AHEAD} instead of growing the key's state without bound.
+     */
+    public static final long DEFAULT_MIN_SPAN_LIMIT = 1 << 16;
+
+    /** What became of one record. */
+    public enum Outcome {
+        /** Added to its slice; windows that were due have been emitted. */
+        ADDED,
+        /** Late for every window that contains it (beyond the allowed lateness): not added. */
+        LATE,
+        /** So far ahead of the key's oldest live slice that keeping it would exceed the span limit: not added. */
+        TOO_FAR_AHEAD
+    }
+
+    /** Receives the windows the engine emits. */
+    @FunctionalInterface
+    public interface WindowSink {
+        /**
+         * One emitted window.
+         *
+         * @param spec the index of the window spec in the engine's list
+         * @param start the window start, inclusive, epoch milliseconds
+         * @param end the window end, exclusive, epoch milliseconds
+         * @param window count, sum, min and max of the window's values; valid only during this call
+         */
+        void emit(int spec, long start, long end, SliceRing.Aggregate window);
+    }
+
+    private final WindowSpec[] specs;
+    private final long allowedLateness;
+    private final long slice;
+    private final long sliceOffset;
+    // per spec, in slice units: slide, size and the offset of window starts
+    private final long[] slideSlices;
+    private final long[] sizeSlices;
+    private final long[] offsetSlices;
+    private final long spanLimit;
+
+    /**
+     * An engine for one or more window specs sharing one slice ring per key.
+     *
+     * @param specs the window specs, at least one; results say which by index
+     * @param allowedLateness how long after a window's end records still update it, in milliseconds, at least 0
+     */
+    public SlidingWindowEngine(List<WindowSpec> specs, long allowedLateness) {
+        Objects.requireNonNull(specs, "specs");
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("at least one window spec is needed");
+        }
+        if (allowedLateness < 0) {
+            throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + allowedLateness + " ms");
+        }
+        this.specs = specs.toArray(new WindowSpec[0]);
+        this.allowedLateness = allowedLateness;
+        long g = 0;
+        for (WindowSpec spec : this.specs) {
+            g = gcd(g, spec.sizeMillis());
+            g = gcd(g, spec.slideMillis());
+            g = gcd(g, Math.abs(spec.offsetMillis() - this.specs[0].offsetMillis()));
+        }
+        this.slice = g;
+        this.sliceOffset = Math.floorMod(this.specs[0].offsetMillis(), g);
+        int n = this.specs.length;
+        slideSlices = new long[n];
+        sizeSlices = new long[n];
+        offsetSlices = new long[n];
+        long widest = 0;
+        for (int j = 0; j < n; j++) {
+            slideSlices[j] = this.specs[j].slideMillis() / g;
+            sizeSlices[j] = this.specs[j].sizeMillis() / g;
+            offsetSlices[j] = Math.floorDiv(this.specs[j].offsetMillis() - sliceOffset, g);
+            widest = Math.max(widest, sizeSlices[j]);
+        }
+        long lateSlices = allowedLateness / g + 1;
+        this.spanLimit = Math.max(DEFAULT_MIN_SPAN_LIMIT, 4 * (widest + lateSlices));
+    }
+
+    /**
+     * The slice length g: the greatest common divisor of all sizes, slides and offset differences.
+     *
+     * @return milliseconds
+     */
+    public long sliceMillis() {
+        return slice;
+    }
+
+    /**
+     * The window specs, in result index order.
+     *
+     * @return a copy of the specs
+     */
+    public List<WindowSpec> specs() {
+        return List.of(specs);
+    }
+
+    /**
+     * The allowed lateness.
+     *
+     * @return milliseconds
+     */
+    public long allowedLateness() {
+        return allowedLateness;
+    }
+
+    /**
+     * The most slices one key may span; records beyond it are {@link Outcome#TOO_FAR_AHEAD}.
+     *
+     * @return the limit, in slices
+     */
+    public long spanLimit() {
+        return spanLimit;
+    }
+
+    /**
+     * Handles one record of the key whose state is {@code state}.
+     *
+     * @param state the key's state
+     * @param timestamp the record's event time, epoch milliseconds
+     * @param value the value; finite (the caller rejects NaN and infinities)
+     * @param watermark the current watermark, {@code Long.MIN_VALUE} before the first
+     * @param sink receives windows emitted again because the record updated them after their end (lateness)
+     * @return whether the record was added
+     */
+    public Outcome onElement(KeyState state, long timestamp, double value, long watermark, WindowSink sink) {
+        long i = sliceOf(timestamp);
+        if (isExpired(i, watermark)) {
+            return Outcome.LATE;
+        }
+        SliceRing ring = state.ring;
+        if (ring.spanWith(i) > spanLimit) {
+            return Outcome.TOO_FAR_AHEAD;
+        }
+        // Every window that ended by this watermark and held a value has been emitted (the timer guarantees it).
+        state.firedThrough = Math.max(state.firedThrough, watermark);
+        ring.add(i, value);
+
+        long lastEndedSlice = endSliceAtMost(watermark);          // windows ending by the watermark have fired
+        long firstLiveEnd = endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;  // not late
+        long candidate = NO_TIMER;
+        for (int j = 0; j < specs.length; j++) {
+            long kFirst = firstWindowContaining(j, i);
+            long kLast = lastWindowContaining(j, i);
+            // Re-fire the windows that ended already but are still within the allowed lateness.
+            long refireFrom = Math.max(kFirst, firstWindowEndingAtOrAfter(j, firstLiveEnd));
+            long refireTo = Math.min(kLast, lastWindowEndingAtOrBefore(j, lastEndedSlice));
+            for (long k = refireFrom; k <= refireTo; k++) {
+                emit(state, j, k, sink);
+            }
+            long pending = Math.max(kFirst, lastWindowEndingAtOrBefore(j, lastEndedSlice) + 1);
+            if (pending <= kLast) {
+                long fireAt = endTime(j, pending) - 1;
+                if (candidate == NO_TIMER || fireAt < candidate) {
+                    candidate = fireAt;
+                }
+            }
+        }
+        if (candidate != NO_TIMER && (state.timer == NO_TIMER || candidate < state.timer)) {
+            state.timer = candidate;
+        } else if (state.timer == NO_TIMER) {
+            // Only re-fires: nothing pending, but the slice must still be freed once its windows are all late.
+            state.timer = expiryTime(ring.base());
+        }
+        return Outcome.ADDED;
+    }
+
+    /**
+     * Emits every window of the key that ended by {@code watermark} and was not emitted yet, forgets slices that no
+     * window can need any more, and sets the key's next timer. Call it when the watermark reaches
+     * {@link KeyState#timer()}.
+     *
+     * @param state the key's state; {@link KeyState#isEmpty()} afterwards means the host may drop it
+     * @param watermark the current watermark
+     * @param sink receives the windows
+     */
+    public void onTimer(KeyState state, long watermark, WindowSink sink) {
+        SliceRing ring = state.ring;
+        if (!ring.isEmpty() && watermark > state.firedThrough) {
+            long fromEnd = endSliceAtMost(state.firedThrough) + 1;
+            long toEnd = endSliceAtMost(watermark);
+            for (int j = 0; j < specs.length; j++) {
+                long k = Math.max(firstWindowEndingAtOrAfter(j, fromEnd), firstWindowContaining(j, ring.base()));
+                long kTo = Math.min(lastWindowEndingAtOrBefore(j, toEnd), lastWindowContaining(j, ring.top()));
+                while (k <= kTo) {
+                    long start = windowStartSlice(j, k);
+                    long next = ring.nextNonEmpty(start);
+                    if (next == SliceRing.NONE) {
+                        break;
+                    }
+                    if (next >= start + sizeSlices[j]) {
+                        k = Math.max(k + 1, firstWindowContaining(j, next)); // skip the empty windows of a gap
+                        continue;
+                    }
+                    emit(state, j, k, sink);
+                    k++;
+                }
+            }
+        }
+        state.firedThrough = Math.max(state.firedThrough, watermark);
+        expire(ring, watermark);
+        state.timer = ring.isEmpty() ? NO_TIMER : nextTimer(ring, watermark);
+    }
+
+    private void expire(SliceRing ring, long watermark) {
+        if (ring.isEmpty()) {
+            return;
+        }
+        if (isExpired(ring.top(), watermark)) {
+            ring.clear();
+            return;
+        }
+        long keep = ring.base();
+        while (isExpired(keep, watermark)) {
+            keep++;
+        }
+        ring.expireBefore(keep);
+    }
+
+    private long nextTimer(SliceRing ring, long watermark) {
+        long endedSlice = endSliceAtMost(watermark);
+        long best = NO_TIMER;
+        for (int j = 0; j < specs.length; j++) {
+            long k = lastWindowEndingAtOrBefore(j, endedSlice) + 1;
+            long next = ring.nextNonEmpty(windowStartSlice(j, k));
+            if (next != SliceRing.NONE) {
+                k = Math.max(k, firstWindowContaining(j, next));
+                long fireAt = endTime(j, k) - 1;
+                if (best == NO_TIMER || fireAt < best) {
+                    best = fireAt;
+                }
+            }
+        }
+        if (best != NO_TIMER) {
+            return best;
+        }
+        // Nothing left to emit: wake up when the oldest slice is no longer needed by any window, to free it.
+        return expiryTime(ring.base());
+    }
+
+    private void emit(KeyState state, int j, long k, WindowSink sink) {
+        long startSlice = windowStartSlice(j, k);
+        state.ring.query(startSlice, startSlice + sizeSlices[j], state.scratch);
+        if (state.scratch.count() > 0) {
+            long start = startSlice * slice + sliceOffset;
+            sink.emit(j, start, start + specs[j].sizeMillis(), state.scratch);
+        }
+    }
+
+    // ---- time ↔ slices ------------------------------------------------------------------------------------------
+
+    long sliceOf(long timestamp) {
+        return Math.floorDiv(timestamp - sliceOffset, slice);
+    }
+
+    private long windowStartSlice(int j, long k) {
+        return k * slideSlices[j] + offsetSlices[j];
+    }
+
+    private long endTime(int j, long k) {
+        return (windowStartSlice(j, k) + sizeSlices[j]) * slice + sliceOffset;
+    }
+
+    private long firstWindowContaining(int j, long i) {
+        return -Math.floorDiv(-(i - offsetSlices[j] - sizeSlices[j] + 1), slideSlices[j]);
+    }
+
+    private long lastWindowContaining(int j, long i) {
+        return Math.floorDiv(i - offsetSlices[j], slideSlices[j]);
+    }
+
+    /** The first window whose end slice is at least {@code endSlice}. */
+    private long firstWindowEndingAtOrAfter(int j, long endSlice) {
+        return -Math.floorDiv(-(endSlice - offsetSlices[j] - sizeSlices[j]), slideSlices[j]);
+    }
+
+    /** The last window whose end slice is at most {@code endSlice}. */
+    private long lastWindowEndingAtOrBefore(int j, long endSlice) {
+        return Math.floorDiv(endSlice - offsetSlices[j] - sizeSlices[j], slideSlices[j]);
+    }
+
+    /** The largest slice boundary e with {@code e * g + sliceOffset - 1 <= time}, i.e. windows ending there ended. */
+    private long endSliceAtMost(long time) {
+        long q = Math.floorDiv(time, slice);
+        long r = Math.floorMod(time, slice);
+        return q + Math.floorDiv(r + 1 - sliceOffset, slice);
+    }
+
+    /** Whether every window containing slice {@code i} is late at {@code watermark}. */
+    private boolean isExpired(long i, long watermark) {
+        return expiryTime(i) <= watermark;
+    }
+
+    /** The watermark at which the last window containing slice {@code i} becomes late. */
+    private long expiryTime(long i) {
+        long latest = Long.MIN_VALUE;
+        for (int j = 0; j < specs.length; j++) {
+            latest = Math.max(latest, endTime(j, lastWindowContaining(j, i)) - 1);
+        }
+        return addSaturated(latest, allowedLateness);
+    }
+
+    private static long addSaturated(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static long subtractSaturated(long a, long b) {
+        long r = a - b;
+        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return "SlidingWindowEngine{specs=" + Arrays.toString(specs) + ", allowedLateness=" + allowedLateness
+                + "ms, slice=" + slice + "ms}";
+    }
+
+    /**
+     * Everything the engine keeps for one key: the slices, the watermark up to which windows were emitted, and the
+     * time of the next timer. Hosts store it in keyed state and save it with {@code KeyStateSerializer}.
+     */
+    public static final class KeyState {
+        final SliceRing ring;
+        long firedThrough = Long.MIN_VALUE;
+        long timer = NO_TIMER;
+        final SliceRing.Aggregate scratch = new SliceRing.Aggregate();
+
+        /** An empty state, for a key seen for the first time. */
+        public KeyState() {
+            this(new SliceRing(), Long.MIN_VALUE, NO_TIMER);
+        }
+
+        /**
+         * A state rebuilt from saved parts.
+         *
+         * @param ring the slices
+         * @param firedThrough the watermark up to which windows were emitted
+         * @param timer the next timer, or {@link #NO_TIMER}
+         */
+        public KeyState(SliceRing ring, long firedThrough, long timer) {
+            this.ring = ring;
+            this.firedThrough = firedThrough;
+            this.timer = timer;
+        }
+
+        /**
+         * The event time at which the host must call {@link SlidingWindowEngine#onTimer}; {@link #NO_TIMER} if none.
+         *
+         * @return the timer, epoch milliseconds
+         */
+        public long timer() {
+            return timer;
+        }
+
+        /**
+         * The watermark up to which every due window was emitted.
+         *
+         * @return epoch milliseconds
+         */
+        public long firedThrough() {
+            return firedThrough;
+        }
+
+        /**
+         * The slices.
+         *
+         * @return the ring
+         */
+        public SliceRing ring() {
+            return ring;
+        }
+
+        /**
+         * Whether nothing is kept: the host may drop the state.
+         *
+         * @return true when no slice holds a value
+         */
+        public boolean isEmpty() {
+            return ring.isEmpty();
+        }
+    }
+}
