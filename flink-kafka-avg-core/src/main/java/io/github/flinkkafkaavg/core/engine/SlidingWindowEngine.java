@@ -34,6 +34,10 @@ import java.util.Objects;
  *       already passed ({@code end - 1 <= watermark}) is emitted again at once with its updated contents — the
  *       re-fire of a record within the allowed lateness.</li>
  *   <li>A record that is late for every window containing it is not added: {@link Outcome#LATE}.</li>
+ *   <li>One deliberate difference: after a restore, Flink's watermark starts again from {@code Long.MIN_VALUE}
+ *       and its window operator briefly accepts records it had rejected as late. This engine judges a key's
+ *       records by the larger of the current watermark and the one the key last saw (kept in its state), so a
+ *       restored job decides lateness and re-fires exactly as the uninterrupted job would have.</li>
  * </ul>
  * A host must call {@link #onTimer} whenever the watermark reaches {@link KeyState#timer()}, before handing the
  * key any record with that watermark; the engine keeps that timer at the earliest pending emission or clean-up.
@@ -167,11 +171,15 @@ public final class SlidingWindowEngine implements Serializable {
      * @param state the key's state
      * @param timestamp the record's event time, epoch milliseconds
      * @param value the value; finite (the caller rejects NaN and infinities)
-     * @param watermark the current watermark, {@code Long.MIN_VALUE} before the first
+     * @param currentWatermark the host's current watermark, {@code Long.MIN_VALUE} before the first; the engine
+     *     uses the larger of it and the watermark this key last saw, so a restore does not change lateness
      * @param sink receives windows emitted again because the record updated them after their end (lateness)
      * @return whether the record was added
      */
-    public Outcome onElement(KeyState state, long timestamp, double value, long watermark, WindowSink sink) {
+    public Outcome onElement(KeyState state, long timestamp, double value, long currentWatermark, WindowSink sink) {
+        // After a restore the host's watermark starts again from Long.MIN_VALUE, while this key remembers how far
+        // it had got. Judging by the larger keeps lateness and re-fires the same as in a run without the failure.
+        long watermark = Math.max(currentWatermark, state.firedThrough);
         long i = sliceOf(timestamp);
         if (isExpired(i, watermark)) {
             return Outcome.LATE;
@@ -181,7 +189,7 @@ public final class SlidingWindowEngine implements Serializable {
             return Outcome.TOO_FAR_AHEAD;
         }
         // Every window that ended by this watermark and held a value has been emitted (the timer guarantees it).
-        state.firedThrough = Math.max(state.firedThrough, watermark);
+        state.firedThrough = watermark;
         ring.add(i, value);
 
         long lastEndedSlice = endSliceAtMost(watermark);          // windows ending by the watermark have fired

@@ -1,0 +1,151 @@
+package io.github.flinkkafkaavg.core;
+
+import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
+import io.github.flinkkafkaavg.core.operators.SlidingAverageOperator;
+import io.github.flinkkafkaavg.core.typeutils.WindowAverageTypeInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed event-time sliding averages on a Flink {@code KeyedStream}, computed by slices: the same results as
+ * {@code .window(SlidingEventTimeWindows.of(W, S)).aggregate(average)}, at a per-record cost that does not grow
+ * with W/S.
+ *
+ * <pre>{@code
+ * SingleOutputStreamOperator<WindowAverage<String>> averages = SlidingAverages
+ *         .over(WindowSpec.ofSizeAndSlide(Duration.ofMinutes(1), Duration.ofSeconds(5)))
+ *         .allowedLateness(Duration.ofSeconds(10))
+ *         .apply(readings.keyBy(SensorReading::sensorId), SensorReading::celsius);
+ * }</pre>
+ *
+ * <p>The input must carry event-time timestamps and watermarks ({@code assignTimestampsAndWatermarks} or a
+ * source's {@code WatermarkStrategy}). Each window {@code [start, end)} is emitted when the watermark reaches
+ * {@code end - 1}, with {@code end - 1} as its timestamp; windows without records are not emitted. Several window
+ * specs ({@link #over(WindowSpec...)}) share one slice ring per key, e.g. 1, 5 and 15 minute averages from one
+ * state; their results are told apart by {@link WindowAverage#windowEnd()} − {@link WindowAverage#windowStart()},
+ * so the specs must have different sizes.
+ *
+ * <p>CAUTION: records later than the allowed lateness (default 0) for every window that contains them are dropped
+ * and counted unless {@link #lateRecords(OutputTag)} names a side output for them. Invalid values (NaN,
+ * infinities, a value function that throws) are dropped, counted and logged unless
+ * {@link #invalidRecords(OutputTag)} names a side output.
+ *
+ * <p>Instances are immutable; every setter returns a new instance.
+ */
+public final class SlidingAverages {
+
+    private final List<WindowSpec> specs;
+    private final long allowedLateness;
+    private final OutputTag<?> lateTag;
+    private final OutputTag<?> invalidTag;
+
+    private SlidingAverages(List<WindowSpec> specs, long allowedLateness, OutputTag<?> lateTag, OutputTag<?> invalidTag) {
+        this.specs = specs;
+        this.allowedLateness = allowedLateness;
+        this.lateTag = lateTag;
+        this.invalidTag = invalidTag;
+    }
+
+    /**
+     * Averages over one or more window specs, with no allowed lateness.
+     *
+     * @param specs at least one spec; sizes must differ when there are several
+     * @return the configuration
+     * @throws IllegalArgumentException when no spec is given or two specs have the same size
+     */
+    public static SlidingAverages over(WindowSpec... specs) {
+        Objects.requireNonNull(specs, "specs");
+        if (specs.length == 0) {
+            throw new IllegalArgumentException("at least one window spec is needed: SlidingAverages.over(WindowSpec...)");
+        }
+        List<WindowSpec> list = new ArrayList<>();
+        Set<Long> sizes = new HashSet<>();
+        for (WindowSpec spec : specs) {
+            Objects.requireNonNull(spec, "window spec must not be null");
+            if (!sizes.add(spec.sizeMillis())) {
+                throw new IllegalArgumentException("two window specs have the same size " + spec.sizeMillis()
+                        + " ms; results are told apart by their size, so give each spec a different size");
+            }
+            list.add(spec);
+        }
+        return new SlidingAverages(List.copyOf(list), 0, null, null);
+    }
+
+    /**
+     * How long after a window's end records still update it; each such record emits the window again.
+     *
+     * @param lateness zero or positive, whole milliseconds
+     * @return a new configuration
+     */
+    public SlidingAverages allowedLateness(Duration lateness) {
+        Objects.requireNonNull(lateness, "allowed lateness must not be null");
+        if (lateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + lateness);
+        }
+        return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag);
+    }
+
+    /**
+     * Sends records that are late for every window to this side output instead of dropping them.
+     *
+     * @param tag the side output, read with {@code getSideOutput(tag)} on the result stream
+     * @param <T> the record type
+     * @return a new configuration
+     */
+    public <T> SlidingAverages lateRecords(OutputTag<T> tag) {
+        return new SlidingAverages(specs, allowedLateness, Objects.requireNonNull(tag, "tag"), invalidTag);
+    }
+
+    /**
+     * Sends invalid records (NaN or infinite values, value functions that throw, timestamps absurdly far ahead)
+     * to this side output instead of dropping them.
+     *
+     * @param tag the side output, read with {@code getSideOutput(tag)} on the result stream
+     * @param <T> the record type
+     * @return a new configuration
+     */
+    public <T> SlidingAverages invalidRecords(OutputTag<T> tag) {
+        return new SlidingAverages(specs, allowedLateness, lateTag, Objects.requireNonNull(tag, "tag"));
+    }
+
+    /**
+     * Adds the sliding-average operator to a keyed stream.
+     *
+     * @param keyed the records, keyed
+     * @param value reads the value to average from a record
+     * @param <T> the record type
+     * @param <K> the key type
+     * @return the stream of results, with the late and invalid side outputs if set
+     */
+    @SuppressWarnings("unchecked")
+    public <T, K> SingleOutputStreamOperator<WindowAverage<K>> apply(KeyedStream<T, K> keyed, ValueFunction<T> value) {
+        Objects.requireNonNull(keyed, "keyed stream");
+        Objects.requireNonNull(value, "value function");
+        SlidingWindowEngine engine = new SlidingWindowEngine(specs, allowedLateness);
+        SlidingAverageOperator<T, K> operator = new SlidingAverageOperator<>(
+                engine, value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag);
+        // No automatic uid: two averages in one job would clash. Users set .uid(...) for savepoint compatibility.
+        return keyed.transform("SlidingAverage" + specs, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);
+    }
+
+    /**
+     * The window specs, in order.
+     *
+     * @return the specs
+     */
+    public List<WindowSpec> specs() {
+        return specs;
+    }
+
+    @Override
+    public String toString() {
+        return "SlidingAverages{specs=" + specs + ", allowedLateness=" + allowedLateness + "ms}";
+    }
+}
