@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -132,7 +133,8 @@ public final class SlidingAverages {
         SlidingAverageOperator<T, K> operator = new SlidingAverageOperator<>(
                 engine, value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag);
         // No automatic uid: two averages in one job would clash. Users set .uid(...) for savepoint compatibility.
-        return keyed.transform("SlidingAverage" + specs, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);
+        String name = "SlidingAverage(" + specs.stream().map(WindowSpec::label).collect(Collectors.joining(", ")) + ")";
+        return keyed.transform(name, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);
     }
 
     /**

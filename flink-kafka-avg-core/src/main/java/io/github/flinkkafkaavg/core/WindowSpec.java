@@ -129,6 +129,29 @@ public final class WindowSpec implements Serializable {
         return timestamp - Math.floorMod(timestamp - offsetMillis, slideMillis);
     }
 
+    /**
+     * A compact label such as {@code 60s/5s} or {@code 1min/10s+500ms}, for operator names and logs.
+     *
+     * @return size/slide, with the offset when there is one
+     */
+    public String label() {
+        return human(sizeMillis) + "/" + human(slideMillis) + (offsetMillis == 0 ? "" : (offsetMillis > 0 ? "+" : "-")
+                + human(Math.abs(offsetMillis)));
+    }
+
+    private static String human(long millis) {
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "min";
+        }
+        if (millis % 1_000 == 0) {
+            return millis / 1_000 + "s";
+        }
+        return millis + "ms";
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowSpec that

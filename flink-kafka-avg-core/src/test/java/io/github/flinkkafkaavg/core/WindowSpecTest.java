@@ -51,6 +51,9 @@ class WindowSpecTest {
         WindowSpec b = WindowSpec.ofSizeAndSlide(Duration.ofSeconds(60), Duration.ofMillis(5_000));
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a).hasToString("WindowSpec{size=60000ms, slide=5000ms}");
+        assertThat(a.label()).isEqualTo("1min/5s");
+        assertThat(WindowSpec.ofSizeAndSlide(Duration.ofMillis(1500), Duration.ofMillis(500))
+                .withOffset(Duration.ofMillis(-100)).label()).isEqualTo("1500ms/500ms-100ms");
         assertThat(WindowSpec.tumbling(Duration.ofSeconds(10))).isEqualTo(
                 WindowSpec.ofSizeAndSlide(Duration.ofSeconds(10), Duration.ofSeconds(10)));
     }

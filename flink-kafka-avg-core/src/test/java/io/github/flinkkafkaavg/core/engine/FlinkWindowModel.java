@@ -13,11 +13,11 @@ import java.util.TreeMap;
  * lateness: one state per (key, spec, window), one timer per window, exact BigDecimal sums. The engine must emit
  * exactly what this emits.
  */
-final class FlinkWindowModel {
+public final class FlinkWindowModel {
 
     /** One emission: a window's contents at the time it fired. */
-    record Emission(String key, int spec, long start, long end, long count, BigDecimal sum, double min, double max) {
-        String id() {
+    public record Emission(String key, int spec, long start, long end, long count, BigDecimal sum, double min, double max) {
+        public String id() {
             return key + "/" + spec + "/" + start + "/" + end + "/" + count + "/" + min + "/" + max;
         }
     }
@@ -36,15 +36,15 @@ final class FlinkWindowModel {
     private final Map<WindowId, Contents> windows = new HashMap<>();
     private final TreeMap<Long, List<WindowId>> timers = new TreeMap<>();
     private long watermark = Long.MIN_VALUE;
-    final List<Emission> emitted = new ArrayList<>();
-    long lateRecords;
+    public final List<Emission> emitted = new ArrayList<>();
+    public long lateRecords;
 
-    FlinkWindowModel(List<WindowSpec> specs, long lateness) {
+    public FlinkWindowModel(List<WindowSpec> specs, long lateness) {
         this.specs = specs;
         this.lateness = lateness;
     }
 
-    void element(String key, long ts, double value) {
+    public void element(String key, long ts, double value) {
         boolean added = false;
         for (int j = 0; j < specs.size(); j++) {
             WindowSpec spec = specs.get(j);
@@ -75,7 +75,7 @@ final class FlinkWindowModel {
         }
     }
 
-    void watermark(long wm) {
+    public void watermark(long wm) {
         if (wm <= watermark) {
             return;
         }
