@@ -1,0 +1,89 @@
+package io.github.flinkkafkaavg.core.internal;
+
+import io.github.flinkkafkaavg.core.engine.CountWindow;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Saves one key's {@link CountWindow}: {@code w:int, n:int}, then the {@code n} values oldest first. The exact sum
+ * is derived from the values on restore, so it is not saved. Format version 1; see {@link Snapshot}.
+ */
+public final class CountWindowSerializer extends TypeSerializerSingleton<CountWindow> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The one instance; the serializer holds no configuration. */
+    public static final CountWindowSerializer INSTANCE = new CountWindowSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public CountWindow createInstance() {
+        return new CountWindow(1);
+    }
+
+    @Override
+    public CountWindow copy(CountWindow from) {
+        return CountWindow.restore(from.capacity(), from.valuesOldestFirst());
+    }
+
+    @Override
+    public CountWindow copy(CountWindow from, CountWindow reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(CountWindow window, DataOutputView out) throws IOException {
+        double[] values = window.valuesOldestFirst();
+        out.writeInt(window.capacity());
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    @Override
+    public CountWindow deserialize(DataInputView in) throws IOException {
+        int w = in.readInt();
+        double[] values = new double[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readDouble();
+        }
+        return CountWindow.restore(w, values);
+    }
+
+    @Override
+    public CountWindow deserialize(CountWindow reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<CountWindow> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Version 1 of the count-window state format. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CountWindow> {
+        /** For Flink's reflective restore. */
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

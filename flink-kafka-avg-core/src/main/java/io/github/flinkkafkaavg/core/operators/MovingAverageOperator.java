@@ -1,0 +1,113 @@
+package io.github.flinkkafkaavg.core.operators;
+
+import io.github.flinkkafkaavg.core.MovingAverage;
+import io.github.flinkkafkaavg.core.ValueFunction;
+import io.github.flinkkafkaavg.core.engine.CountWindow;
+import io.github.flinkkafkaavg.core.internal.CountWindowSerializer;
+import java.util.Arrays;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Flink host of {@link CountWindow}: per key, in arrival order, one {@link MovingAverage} of the last {@code w}
+ * values per input record, carrying the input record's timestamp. Use it through
+ * {@link io.github.flinkkafkaavg.core.MovingAverages}.
+ *
+ * <p>Invalid records (NaN or infinite values, a value function that throws) go to the invalid-records side output
+ * when one is set, else they are dropped, counted ({@code numInvalidRecords}) and logged at most once a minute.
+ *
+ * @param <IN> the record type
+ * @param <K> the key type
+ */
+public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<MovingAverage<K>>
+        implements OneInputStreamOperator<IN, MovingAverage<K>> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MovingAverageOperator.class);
+
+    private final int w;
+    private final boolean onlyWhenFull;
+    private final ValueFunction<IN> valueFunction;
+    private final OutputTag<IN> invalidTag;
+
+    private transient ValueState<CountWindow> state;
+    private transient Counter invalid;
+    private transient long lastInvalidLog;
+
+    /**
+     * An operator over the last {@code w} values per key.
+     *
+     * @param w the window length in records, at least 1
+     * @param onlyWhenFull emit nothing for a key's first {@code w - 1} records
+     * @param valueFunction reads the value of a record
+     * @param invalidTag where invalid records go, or null to drop, count and log them
+     */
+    public MovingAverageOperator(int w, boolean onlyWhenFull, ValueFunction<IN> valueFunction, OutputTag<IN> invalidTag) {
+        if (w < 1) {
+            throw new IllegalArgumentException("the count window must hold at least 1 value, but was " + w);
+        }
+        this.w = w;
+        this.onlyWhenFull = onlyWhenFull;
+        this.valueFunction = valueFunction;
+        this.invalidTag = invalidTag;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        state = getPartitionedState(new ValueStateDescriptor<>("moving-average-values", CountWindowSerializer.INSTANCE));
+        invalid = getMetricGroup().counter("numInvalidRecords");
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void processElement(StreamRecord<IN> record) throws Exception {
+        double value;
+        try {
+            value = valueFunction.value(record.getValue());
+        } catch (Exception e) {
+            rejectInvalid(record, "the value function threw " + e);
+            return;
+        }
+        if (!Double.isFinite(value)) {
+            rejectInvalid(record, "the value is " + value);
+            return;
+        }
+        CountWindow window = state.value();
+        if (window == null) {
+            window = new CountWindow(w);
+        } else if (window.capacity() != w) {
+            // Restored from a savepoint of a job with another w: keep the newest values that still fit.
+            double[] kept = window.valuesOldestFirst();
+            window = CountWindow.restore(w, Arrays.copyOfRange(kept, Math.max(0, kept.length - w), kept.length));
+        }
+        window.add(value);
+        state.update(window);
+        if (!onlyWhenFull || window.isFull()) {
+            long ts = record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE;
+            MovingAverage<K> result = new MovingAverage<>((K) getCurrentKey(), ts, window.count(), window.sum());
+            output.collect(record.hasTimestamp() ? new StreamRecord<>(result, ts) : new StreamRecord<>(result));
+        }
+    }
+
+    private void rejectInvalid(StreamRecord<IN> record, String why) {
+        if (invalidTag != null) {
+            output.collect(invalidTag, record);
+            return;
+        }
+        invalid.inc();
+        long now = System.nanoTime();
+        if (lastInvalidLog == 0 || now - lastInvalidLog > 60_000_000_000L) {
+            lastInvalidLog = now;
+            LOG.warn("Dropped an invalid record for key {}: {} ({} invalid records so far; set an invalid-records"
+                    + " output to keep them)", getCurrentKey(), why, invalid.getCount());
+        }
+    }
+}
