@@ -1,13 +1,13 @@
 package io.github.flinkkafkaavg.examples;
 
 import io.github.flinkkafkaavg.connectors.WindowAverageKafkaSerializer;
+import io.github.flinkkafkaavg.core.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -15,10 +15,6 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -30,8 +26,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *     --bootstrap-servers broker:9092 --input-topic readings --output-topic averages --window 60s --slide 5s
  * </pre>
  *
- * <p>Until the library's own operator lands, the averaging runs on Flink's native {@link SlidingEventTimeWindows};
- * the options and the output format stay as they are when it is swapped.
+ * <p>The averaging is the library's slice-based operator ({@link SlidingAverages}): the same windows and results as
+ * Flink's {@code SlidingEventTimeWindows}, at a per-record cost independent of window/slide.
  */
 public final class SensorAverageJob {
 
@@ -151,12 +147,11 @@ public final class SensorAverageJob {
                 .withTimestampAssigner((reading, previous) -> reading.timestamp())
                 .withIdleness(Duration.ofSeconds(30));
 
-        DataStream<WindowAverage<String>> averages = env.fromSource(source.build(), watermarks, "kafka: " + s.inputTopic)
-                .keyBy(SensorReading::sensorId)
-                .window(SlidingEventTimeWindows.of(s.window, s.slide))
-                .aggregate(new Average(), new ToResult())
-                .returns(new TypeHint<WindowAverage<String>>() {})
-                .name("sliding average " + s.window + "/" + s.slide);
+        DataStream<WindowAverage<String>> averages = SlidingAverages
+                .over(WindowSpec.ofSizeAndSlide(s.window, s.slide))
+                .apply(env.fromSource(source.build(), watermarks, "kafka: " + s.inputTopic).uid("kafka-source")
+                        .keyBy(SensorReading::sensorId), SensorReading::value)
+                .uid("sliding-average");
 
         KafkaSink<WindowAverage<String>> sink = KafkaSink.<WindowAverage<String>>builder()
                 .setBootstrapServers(s.bootstrapServers)
@@ -167,57 +162,6 @@ public final class SensorAverageJob {
                 // default (1 h) would be rejected. It must still outlast a checkpoint interval plus a restart.
                 .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
                 .build();
-        averages.sinkTo(sink).name("kafka: " + s.outputTopic);
-    }
-
-    /** Count, sum, min and max of the values in one window. */
-    static final class Accumulator {
-        long count;
-        double sum;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-    }
-
-    static final class Average implements AggregateFunction<SensorReading, Accumulator, Accumulator> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Accumulator createAccumulator() {
-            return new Accumulator();
-        }
-
-        @Override
-        public Accumulator add(SensorReading reading, Accumulator acc) {
-            acc.count++;
-            acc.sum += reading.value();
-            acc.min = Math.min(acc.min, reading.value());
-            acc.max = Math.max(acc.max, reading.value());
-            return acc;
-        }
-
-        @Override
-        public Accumulator getResult(Accumulator acc) {
-            return acc;
-        }
-
-        @Override
-        public Accumulator merge(Accumulator a, Accumulator b) {
-            a.count += b.count;
-            a.sum += b.sum;
-            a.min = Math.min(a.min, b.min);
-            a.max = Math.max(a.max, b.max);
-            return a;
-        }
-    }
-
-    static final class ToResult extends ProcessWindowFunction<Accumulator, WindowAverage<String>, String, TimeWindow> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void process(String key, Context context, Iterable<Accumulator> elements, Collector<WindowAverage<String>> out) {
-            Accumulator acc = elements.iterator().next();
-            out.collect(new WindowAverage<>(key, context.window().getStart(), context.window().getEnd(),
-                    acc.count, acc.sum, acc.min, acc.max));
-        }
+        averages.sinkTo(sink).name("kafka: " + s.outputTopic).uid("kafka-sink");
     }
 }
