@@ -23,14 +23,13 @@ public final class SliceRing {
 
     private int capacity;
     private int mask;
-    // Segment tree in arrays: node 1 is the root, node n has children 2n and 2n+1, leaves are [capacity, 2*capacity).
-    private long[] count;
-    private double[] sumHi;
-    private double[] sumLo;
-    private double[] min;
-    private double[] max;
-    private long[] dirty; // one bit per leaf whose ancestors are stale
-    private boolean anyDirty;
+    // Segment tree, one node per STRIDE doubles {count, sumHi, sumLo, min, max} so that a node is one or two cache
+    // lines, not five: node 1 is the root, node n has children 2n and 2n+1, leaves are [capacity, 2*capacity).
+    private static final int STRIDE = 5;
+    private double[] nodes;
+    private long[] dirtyBits; // leaves whose ancestors are stale, for de-duplication
+    private int[] dirtyStack; // the same leaves, in a list, so that a flush costs what is dirty, not the capacity
+    private int dirtyCount;
 
     private boolean empty = true;
     private long base;
@@ -44,15 +43,14 @@ public final class SliceRing {
     private void allocate(int newCapacity) {
         capacity = newCapacity;
         mask = newCapacity - 1;
-        count = new long[2 * newCapacity];
-        sumHi = new double[2 * newCapacity];
-        sumLo = new double[2 * newCapacity];
-        min = new double[2 * newCapacity];
-        max = new double[2 * newCapacity];
-        Arrays.fill(min, Double.POSITIVE_INFINITY);
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        dirty = new long[Math.max(1, newCapacity / 64)];
-        anyDirty = false;
+        nodes = new double[2 * newCapacity * STRIDE];
+        for (int node = 0; node < 2 * newCapacity; node++) {
+            nodes[node * STRIDE + 3] = Double.POSITIVE_INFINITY;
+            nodes[node * STRIDE + 4] = Double.NEGATIVE_INFINITY;
+        }
+        dirtyBits = new long[Math.max(1, newCapacity / 64)];
+        dirtyStack = new int[16];
+        dirtyCount = 0;
     }
 
     /**
@@ -115,21 +113,24 @@ public final class SliceRing {
      */
     public void add(long slice, double value) {
         include(slice);
-        int node = capacity + (int) (slice & mask);
-        count[node]++;
-        double hi = sumHi[node];
+        int position = (int) (slice & mask);
+        int at = (capacity + position) * STRIDE;
+        double[] n = nodes;
+        n[at]++;
+        double hi = n[at + 1];
         double s = hi + value;
         double bb = s - hi;
-        double e = (hi - (s - bb)) + (value - bb) + sumLo[node];
-        sumHi[node] = s + e;
-        sumLo[node] = e - (sumHi[node] - s);
-        if (value < min[node]) {
-            min[node] = value;
+        double e = (hi - (s - bb)) + (value - bb) + n[at + 2];
+        double newHi = s + e;
+        n[at + 1] = newHi;
+        n[at + 2] = e - (newHi - s);
+        if (value < n[at + 3]) {
+            n[at + 3] = value;
         }
-        if (value > max[node]) {
-            max[node] = value;
+        if (value > n[at + 4]) {
+            n[at + 4] = value;
         }
-        markDirty(node - capacity);
+        markDirty(position);
     }
 
     /**
@@ -144,13 +145,14 @@ public final class SliceRing {
      */
     public void restore(long slice, long n, double hi, double lo, double smallest, double largest) {
         include(slice);
-        int node = capacity + (int) (slice & mask);
-        count[node] = n;
-        sumHi[node] = hi;
-        sumLo[node] = lo;
-        min[node] = smallest;
-        max[node] = largest;
-        markDirty(node - capacity);
+        int position = (int) (slice & mask);
+        int at = (capacity + position) * STRIDE;
+        nodes[at] = n;
+        nodes[at + 1] = hi;
+        nodes[at + 2] = lo;
+        nodes[at + 3] = smallest;
+        nodes[at + 4] = largest;
+        markDirty(position);
     }
 
     private void include(long slice) {
@@ -160,41 +162,35 @@ public final class SliceRing {
             top = slice;
             return;
         }
+        if (slice >= base && slice <= top) {
+            return;
+        }
         long newBase = Math.min(base, slice);
         long newTop = Math.max(top, slice);
         long span = newTop - newBase + 1;
-        if (span <= 0 || span > (1L << 30)) {
+        if (span <= 0 || span > (1L << 26)) {
             throw new IllegalArgumentException("slice " + slice + " is too far from the live slices [" + base + ", "
                     + top + "]: check SlidingWindowEngine's span limit before adding");
         }
         if (span > capacity) {
-            grow(newBase, newTop, span);
+            grow(span);
         }
         base = newBase;
         top = newTop;
     }
 
-    private void grow(long newBase, long newTop, long span) {
+    private void grow(long span) {
         int newCapacity = capacity;
         while (newCapacity < span) {
             newCapacity <<= 1;
         }
-        long[] oldCount = count;
-        double[] oldHi = sumHi;
-        double[] oldLo = sumLo;
-        double[] oldMin = min;
-        double[] oldMax = max;
+        double[] old = nodes;
         int oldCapacity = capacity;
         int oldMask = mask;
         allocate(newCapacity);
         for (long i = base; i <= top; i++) {
-            int from = oldCapacity + (int) (i & oldMask);
-            int to = capacity + (int) (i & mask);
-            count[to] = oldCount[from];
-            sumHi[to] = oldHi[from];
-            sumLo[to] = oldLo[from];
-            min[to] = oldMin[from];
-            max[to] = oldMax[from];
+            System.arraycopy(old, (oldCapacity + (int) (i & oldMask)) * STRIDE, nodes,
+                    (capacity + (int) (i & mask)) * STRIDE, STRIDE);
         }
         for (int node = capacity - 1; node >= 1; node--) {
             recompute(node);
@@ -245,51 +241,78 @@ public final class SliceRing {
     }
 
     private void clearLeaf(int position) {
-        int node = capacity + position;
-        count[node] = 0;
-        sumHi[node] = 0;
-        sumLo[node] = 0;
-        min[node] = Double.POSITIVE_INFINITY;
-        max[node] = Double.NEGATIVE_INFINITY;
+        int at = (capacity + position) * STRIDE;
+        if (nodes[at] == 0) {
+            return;
+        }
+        nodes[at] = 0;
+        nodes[at + 1] = 0;
+        nodes[at + 2] = 0;
+        nodes[at + 3] = Double.POSITIVE_INFINITY;
+        nodes[at + 4] = Double.NEGATIVE_INFINITY;
         markDirty(position);
     }
 
     private void markDirty(int position) {
-        dirty[position >>> 6] |= 1L << position;
-        anyDirty = true;
+        long bit = 1L << position;
+        int word = position >>> 6;
+        if ((dirtyBits[word] & bit) != 0) {
+            return;
+        }
+        dirtyBits[word] |= bit;
+        if (dirtyCount == dirtyStack.length) {
+            dirtyStack = Arrays.copyOf(dirtyStack, dirtyCount * 2);
+        }
+        dirtyStack[dirtyCount++] = position;
     }
 
     private void flush() {
-        if (!anyDirty) {
+        int count = dirtyCount;
+        if (count == 0) {
             return;
         }
-        for (int word = 0; word < dirty.length; word++) {
-            long bits = dirty[word];
-            while (bits != 0) {
-                int position = (word << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                for (int node = (capacity + position) >>> 1; node >= 1; node >>>= 1) {
-                    recompute(node);
+        int[] level = dirtyStack;
+        for (int d = 0; d < count; d++) {
+            int position = level[d];
+            dirtyBits[position >>> 6] &= ~(1L << position);
+            level[d] = capacity + position;
+        }
+        // Walk up level by level; sorted node ids put shared parents side by side, so each is recomputed once.
+        if (count > 1) {
+            Arrays.sort(level, 0, count);
+        }
+        while (level[0] > 1) {
+            int kept = 0;
+            int last = -1;
+            for (int d = 0; d < count; d++) {
+                int parent = level[d] >>> 1;
+                if (parent != last) {
+                    recompute(parent);
+                    level[kept++] = parent;
+                    last = parent;
                 }
             }
-            dirty[word] = 0;
+            count = kept;
         }
-        anyDirty = false;
+        dirtyCount = 0;
     }
 
     private void recompute(int node) {
-        int l = node << 1;
-        int r = l + 1;
-        count[node] = count[l] + count[r];
-        double aHi = sumHi[l];
-        double bHi = sumHi[r];
+        double[] n = nodes;
+        int at = node * STRIDE;
+        int l = 2 * at;
+        int r = l + STRIDE;
+        n[at] = n[l] + n[r];
+        double aHi = n[l + 1];
+        double bHi = n[r + 1];
         double s = aHi + bHi;
         double bb = s - aHi;
-        double e = (aHi - (s - bb)) + (bHi - bb) + sumLo[l] + sumLo[r];
-        sumHi[node] = s + e;
-        sumLo[node] = e - (sumHi[node] - s);
-        min[node] = Math.min(min[l], min[r]);
-        max[node] = Math.max(max[l], max[r]);
+        double e = (aHi - (s - bb)) + (bHi - bb) + n[l + 2] + n[r + 2];
+        double hi = s + e;
+        n[at + 1] = hi;
+        n[at + 2] = e - (hi - s);
+        n[at + 3] = Math.min(n[l + 3], n[r + 3]);
+        n[at + 4] = Math.max(n[l + 4], n[r + 4]);
     }
 
     /**
@@ -323,14 +346,17 @@ public final class SliceRing {
     private void queryPositions(int l, int h, Aggregate out) {
         int left = l + capacity;
         int right = h + capacity + 1;
+        double[] n = nodes;
         while (left < right) {
             if ((left & 1) == 1) {
-                out.combine(count[left], sumHi[left], sumLo[left], min[left], max[left]);
+                int at = left * STRIDE;
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4]);
                 left++;
             }
             if ((right & 1) == 1) {
                 right--;
-                out.combine(count[right], sumHi[right], sumLo[right], min[right], max[right]);
+                int at = right * STRIDE;
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4]);
             }
             left >>>= 1;
             right >>>= 1;
@@ -348,32 +374,37 @@ public final class SliceRing {
             return NONE;
         }
         long lo = Math.max(from, base);
+        // Dense streams find a value within a few slices; the leaves are always current, so no flush is needed.
+        long scanEnd = Math.min(top, lo + 7);
+        for (long i = lo; i <= scanEnd; i++) {
+            if (nodes[(capacity + (int) (i & mask)) * STRIDE] != 0) {
+                return i;
+            }
+        }
+        if (scanEnd == top) {
+            return NONE;
+        }
+        lo = scanEnd + 1;
         flush();
         int l = (int) (lo & mask);
         int h = (int) (top & mask);
         int found;
         if (l <= h) {
-            found = firstNonEmpty(l, h);
+            found = firstNonEmpty(1, 0, capacity - 1, l, h);
         } else {
-            found = firstNonEmpty(l, capacity - 1);
+            found = firstNonEmpty(1, 0, capacity - 1, l, capacity - 1);
             if (found < 0) {
-                found = firstNonEmpty(0, h);
+                found = firstNonEmpty(1, 0, capacity - 1, 0, h);
             }
         }
         if (found < 0) {
             return NONE;
         }
-        long offset = (found - (int) (lo & mask)) & mask;
-        return lo + offset;
-    }
-
-    /** The first leaf position in [l, h] with a positive count, or -1. */
-    private int firstNonEmpty(int l, int h) {
-        return firstNonEmpty(1, 0, capacity - 1, l, h);
+        return lo + ((found - l) & mask);
     }
 
     private int firstNonEmpty(int node, int nodeLo, int nodeHi, int l, int h) {
-        if (nodeHi < l || nodeLo > h || count[node] == 0) {
+        if (nodeHi < l || nodeLo > h || nodes[node * STRIDE] == 0) {
             return -1;
         }
         if (nodeLo == nodeHi) {
@@ -384,6 +415,10 @@ public final class SliceRing {
         return left >= 0 ? left : firstNonEmpty((node << 1) + 1, mid + 1, nodeHi, l, h);
     }
 
+    private int leaf(long slice) {
+        return (capacity + (int) (slice & mask)) * STRIDE;
+    }
+
     /**
      * The count of one slice.
      *
@@ -391,7 +426,7 @@ public final class SliceRing {
      * @return its count
      */
     public long sliceCount(long slice) {
-        return count[capacity + (int) (slice & mask)];
+        return (long) nodes[leaf(slice)];
     }
 
     /**
@@ -401,7 +436,7 @@ public final class SliceRing {
      * @return the high part
      */
     public double sliceSumHi(long slice) {
-        return sumHi[capacity + (int) (slice & mask)];
+        return nodes[leaf(slice) + 1];
     }
 
     /**
@@ -411,7 +446,7 @@ public final class SliceRing {
      * @return the low part
      */
     public double sliceSumLo(long slice) {
-        return sumLo[capacity + (int) (slice & mask)];
+        return nodes[leaf(slice) + 2];
     }
 
     /**
@@ -421,7 +456,7 @@ public final class SliceRing {
      * @return the minimum, {@code +Infinity} when empty
      */
     public double sliceMin(long slice) {
-        return min[capacity + (int) (slice & mask)];
+        return nodes[leaf(slice) + 3];
     }
 
     /**
@@ -431,7 +466,7 @@ public final class SliceRing {
      * @return the maximum, {@code -Infinity} when empty
      */
     public double sliceMax(long slice) {
-        return max[capacity + (int) (slice & mask)];
+        return nodes[leaf(slice) + 4];
     }
 
     /**
