@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -153,6 +154,24 @@ public class SlidingEngineBenchmark {
             }
         }
         return checksum;
+    }
+
+    /** Prints the state size per key in steady state, for docs/benchmarks.md. */
+    @TearDown(Level.Trial)
+    public void reportStateSize() {
+        if (!states.isEmpty()) {
+            System.out.printf("%n[state] W/S=%d: %d keys, %d bytes of checkpointed state per key (%d slices of at most"
+                    + " 40 bytes for W/g=%d)%n", windowsPerRecord, states.size(), checkpointBytesPerKey(),
+                    averageSlices(), windowsPerRecord);
+        }
+    }
+
+    private long averageSlices() {
+        long slices = 0;
+        for (SlidingWindowEngine.KeyState state : states.values()) {
+            slices += state.ring().isEmpty() ? 0 : state.ring().top() - state.ring().base() + 1;
+        }
+        return slices / states.size();
     }
 
     /** Bytes of checkpointed state per key in steady state, as {@code SlidingStateSerializer} writes it. */

@@ -419,6 +419,16 @@ public final class SliceRing {
         return (capacity + (int) (slice & mask)) * STRIDE;
     }
 
+    /** Where slice {@code slice}'s {count, sumHi, sumLo, min, max} start in {@link #nodes()}, or -1 outside the run. */
+    int leafOffset(long slice) {
+        return empty || slice < base || slice > top ? -1 : leaf(slice);
+    }
+
+    /** The node array; valid until the next change to the ring. */
+    double[] nodes() {
+        return nodes;
+    }
+
     /**
      * The count of one slice.
      *

@@ -191,6 +191,11 @@ public final class SlidingWindowEngine implements Serializable {
         // Every window that ended by this watermark and held a value has been emitted (the timer guarantees it).
         state.firedThrough = watermark;
         ring.add(i, value);
+        if (state.cursors != null) {
+            for (WindowCursor cursor : state.cursors) {
+                cursor.added(i, value);
+            }
+        }
 
         long lastEndedSlice = endSliceAtMost(watermark);          // windows ending by the watermark have fired
         long firstLiveEnd = endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;  // not late
@@ -202,7 +207,7 @@ public final class SlidingWindowEngine implements Serializable {
             long refireFrom = Math.max(kFirst, firstWindowEndingAtOrAfter(j, firstLiveEnd));
             long refireTo = Math.min(kLast, lastWindowEndingAtOrBefore(j, lastEndedSlice));
             for (long k = refireFrom; k <= refireTo; k++) {
-                emit(state, j, k, sink);
+                emitFromTree(state, j, k, sink);
             }
             long pending = Math.max(kFirst, lastWindowEndingAtOrBefore(j, lastEndedSlice) + 1);
             if (pending <= kLast) {
@@ -248,7 +253,7 @@ public final class SlidingWindowEngine implements Serializable {
                         k = Math.max(k + 1, firstWindowContaining(j, next)); // skip the empty windows of a gap
                         continue;
                     }
-                    emit(state, j, k, sink);
+                    emitInOrder(state, j, k, sink);
                     k++;
                 }
             }
@@ -294,12 +299,26 @@ public final class SlidingWindowEngine implements Serializable {
         return expiryTime(ring.base());
     }
 
-    private void emit(KeyState state, int j, long k, WindowSink sink) {
+    /** A window emitted again out of order (a re-fire): combined from the segment tree. */
+    private void emitFromTree(KeyState state, int j, long k, WindowSink sink) {
         long startSlice = windowStartSlice(j, k);
         state.ring.query(startSlice, startSlice + sizeSlices[j], state.scratch);
-        if (state.scratch.count() > 0) {
+        send(j, startSlice, state.scratch, sink);
+    }
+
+    /** A window emitted as the watermark passes its end: windows of a spec come in order, so slide a cursor. */
+    private void emitInOrder(KeyState state, int j, long k, WindowSink sink) {
+        long startSlice = windowStartSlice(j, k);
+        WindowCursor cursor = state.cursor(j, specs.length);
+        cursor.moveTo(k, startSlice, startSlice + sizeSlices[j], slideSlices[j], sizeSlices[j], state.ring);
+        cursor.result(state.scratch);
+        send(j, startSlice, state.scratch, sink);
+    }
+
+    private void send(int j, long startSlice, SliceRing.Aggregate window, WindowSink sink) {
+        if (window.count() > 0) {
             long start = startSlice * slice + sliceOffset;
-            sink.emit(j, start, start + specs[j].sizeMillis(), state.scratch);
+            sink.emit(j, start, start + specs[j].sizeMillis(), window);
         }
     }
 
@@ -390,6 +409,17 @@ public final class SlidingWindowEngine implements Serializable {
         long firedThrough = Long.MIN_VALUE;
         long timer = NO_TIMER;
         final SliceRing.Aggregate scratch = new SliceRing.Aggregate();
+        WindowCursor[] cursors; // derived from the slices; rebuilt after a restore, never saved
+
+        WindowCursor cursor(int spec, int specCount) {
+            if (cursors == null) {
+                cursors = new WindowCursor[specCount];
+                for (int j = 0; j < specCount; j++) {
+                    cursors[j] = new WindowCursor();
+                }
+            }
+            return cursors[spec];
+        }
 
         /** An empty state, for a key seen for the first time. */
         public KeyState() {
