@@ -14,6 +14,8 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -29,22 +31,23 @@ class RescalingTest {
             List.of(WindowSpec.ofSizeAndSlide(Duration.ofSeconds(10), Duration.ofSeconds(1)));
     private static final long LATENESS = 1_000;
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"2, 1", "1, 2", "2, 3"})
-    void resultsAreTheSameWhateverTheParallelismBeforeAndAfterARestore(int before, int after) throws Exception {
+    @ParameterizedTest(name = "{0} -> {1} on {2}")
+    @CsvSource({"2, 1, hashmap", "1, 2, hashmap", "2, 3, hashmap", "2, 1, rocksdb", "1, 2, rocksdb"})
+    void resultsAreTheSameWhateverTheParallelismBeforeAndAfterARestore(int before, int after, String backend)
+            throws Exception {
         List<Object> input = input(new Random(before * 10L + after), 5_000);
         int cut = input.size() / 2;
 
-        List<String> uninterrupted = run(List.of(), input, 0, input.size(), 1).output;
+        List<String> uninterrupted = run(List.of(), input, 0, input.size(), 1, backend).output;
 
-        Phase first = run(List.of(), input, 0, cut, before);
+        Phase first = run(List.of(), input, 0, cut, before, backend);
         OperatorSubtaskState all = AbstractStreamOperatorTestHarness.repackageState(
                 first.snapshots.toArray(new OperatorSubtaskState[0]));
         List<OperatorSubtaskState> rescaled = new ArrayList<>();
         for (int i = 0; i < after; i++) {
             rescaled.add(AbstractStreamOperatorTestHarness.repartitionOperatorState(all, MAX_PARALLELISM, before, after, i));
         }
-        Phase second = run(rescaled, input, cut, input.size(), after);
+        Phase second = run(rescaled, input, cut, input.size(), after, backend);
 
         List<String> interrupted = new ArrayList<>(first.output);
         interrupted.addAll(second.output);
@@ -57,13 +60,14 @@ class RescalingTest {
     private record Phase(List<String> output, List<OperatorSubtaskState> snapshots) {}
 
     @SuppressWarnings("unchecked")
-    private static Phase run(List<OperatorSubtaskState> restore, List<Object> input, int from, int to, int parallelism)
-            throws Exception {
+    private static Phase run(List<OperatorSubtaskState> restore, List<Object> input, int from, int to, int parallelism,
+            String backend) throws Exception {
         List<KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowAverage<String>>> harnesses = new ArrayList<>();
         for (int i = 0; i < parallelism; i++) {
             var h = new KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowAverage<String>>(
                     new SlidingAverageOperator<>(new SlidingWindowEngine(SPECS, LATENESS), Reading::value, null, null),
                     Reading::key, Types.STRING, MAX_PARALLELISM, parallelism, i);
+            h.setStateBackend(backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
             h.setup();
             if (!restore.isEmpty()) {
                 h.initializeState(restore.get(i));
