@@ -439,6 +439,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
             config.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
             config.put("group.initial.rebalance.delay.ms", "0");
+            // Fence a dead node within seconds (production default: 9 s) so failover tests stay short.
+            config.put("broker.heartbeat.interval.ms", "500");
+            config.put("broker.session.timeout.ms", "3000");
             config.putAll(brokerProperties);
             Properties properties = new Properties();
             properties.putAll(config);
