@@ -1,0 +1,148 @@
+package io.github.flinkkafkaavg.connectors;
+
+import io.github.flinkkafkaavg.connectors.serde.InvalidRecordException;
+import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
+import java.util.Objects;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * The Kafka source side of the pipeline: every record becomes either a {@link Sample} (right) or a
+ * {@link DeadLetter} (left) carrying its original bytes and the reason — nothing thrown, nothing lost, so one bad
+ * record never restarts the job.
+ *
+ * <pre>{@code
+ * KafkaSource<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
+ *         .setDeserializer(new SampleDeserializer(JsonSerde.fields("$.id", "$.value")))
+ *         ...
+ * }</pre>
+ *
+ * <p>Rejected before decoding: null values (tombstones), empty values, values over {@code maxValueBytes}. Then the
+ * extractor decides. Counted in the source's {@code numDeadLetters} metric.
+ */
+public final class SampleDeserializer implements KafkaRecordDeserializationSchema<Either<DeadLetter, Sample>> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The default largest value accepted: 1 MiB, Kafka's default {@code max.message.bytes}. */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
+
+    private final SampleExtractor extractor;
+    private final int maxValueBytes;
+    private transient Counter deadLetters;
+
+    /**
+     * A deserializer with the default size limit.
+     *
+     * @param extractor decodes and validates a record
+     */
+    public SampleDeserializer(SampleExtractor extractor) {
+        this(extractor, DEFAULT_MAX_VALUE_BYTES);
+    }
+
+    /**
+     * A deserializer with a size limit.
+     *
+     * @param extractor decodes and validates a record
+     * @param maxValueBytes the largest value decoded; larger ones are dead letters
+     */
+    public SampleDeserializer(SampleExtractor extractor, int maxValueBytes) {
+        this.extractor = Objects.requireNonNull(extractor, "extractor");
+        if (maxValueBytes < 1) {
+            throw new IllegalArgumentException("maxValueBytes must be positive, but was " + maxValueBytes);
+        }
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        extractor.open();
+        deadLetters = context.getMetricGroup().counter("numDeadLetters");
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, Sample>> out) {
+        out.collect(decode(record));
+    }
+
+    /**
+     * Decodes one record; never throws.
+     *
+     * @param record the Kafka record
+     * @return the sample, or the dead letter with the reason
+     */
+    Either<DeadLetter, Sample> decode(ConsumerRecord<byte[], byte[]> record) {
+        String reason;
+        byte[] value = record.value();
+        if (value == null) {
+            reason = "null value (a tombstone)";
+        } else if (value.length == 0) {
+            reason = "empty value";
+        } else if (value.length > maxValueBytes) {
+            reason = "value of " + value.length + " bytes is over the limit of " + maxValueBytes + " bytes";
+        } else {
+            try {
+                return Either.Right(extractor.extract(record.key(), value, record.timestamp()));
+            } catch (InvalidRecordException e) {
+                reason = e.getMessage();
+            } catch (RuntimeException | StackOverflowError e) {
+                reason = "unexpected " + e.getClass().getSimpleName() + " while decoding: " + e.getMessage();
+            }
+        }
+        if (deadLetters != null) {
+            deadLetters.inc();
+        }
+        return Either.Left(deadLetter(record, reason));
+    }
+
+    static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        DeadLetter letter = new DeadLetter();
+        letter.sourceTopic = record.topic();
+        letter.sourcePartition = record.partition();
+        letter.sourceOffset = record.offset();
+        letter.sourceTimestamp = record.timestamp();
+        letter.key = record.key();
+        letter.value = record.value();
+        Header[] headers = record.headers().toArray();
+        letter.headerKeys = new String[headers.length];
+        letter.headerValues = new byte[headers.length][];
+        for (int i = 0; i < headers.length; i++) {
+            letter.headerKeys[i] = headers[i].key();
+            letter.headerValues[i] = headers[i].value();
+        }
+        letter.reason = reason;
+        return letter;
+    }
+
+    @Override
+    public TypeInformation<Either<DeadLetter, Sample>> getProducedType() {
+        return new EitherTypeInfo<>(deadLetterType(), sampleType());
+    }
+
+    /**
+     * Flink's POJO type information for {@link DeadLetter}.
+     *
+     * @return the type information
+     */
+    public static PojoTypeInfo<DeadLetter> deadLetterType() {
+        return (PojoTypeInfo<DeadLetter>) TypeExtractor.createTypeInfo(DeadLetter.class);
+    }
+
+    /**
+     * Flink's POJO type information for {@link Sample}.
+     *
+     * @return the type information
+     */
+    public static PojoTypeInfo<Sample> sampleType() {
+        return (PojoTypeInfo<Sample>) TypeExtractor.createTypeInfo(Sample.class);
+    }
+}

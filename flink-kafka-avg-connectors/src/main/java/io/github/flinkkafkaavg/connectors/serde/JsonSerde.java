@@ -1,0 +1,242 @@
+package io.github.flinkkafkaavg.connectors.serde;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.flinkkafkaavg.connectors.Sample;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * JSON input, typed or by field paths.
+ *
+ * <pre>{@code
+ * RecordDecoder<SensorReading> typed = JsonSerde.of(SensorReading.class);        // records and POJOs, java.time
+ * SampleExtractor untyped = JsonSerde.fields("$.sensor.id", "$.reading.value")   // any JSON shape
+ *         .timestamp("$.ts");                                                    // else the Kafka timestamp
+ * }</pre>
+ *
+ * <p>Both accept numbers written as JSON numbers or as strings ({@code 42}, {@code 42.5}, {@code "42.5"}), ignore
+ * unknown fields, and refuse what would silently distort an average: a missing or null field of a Java record
+ * (rather than reading it as 0), NaN and infinities, nesting deeper than 64 levels, strings over 1 MiB. Timestamps
+ * are epoch milliseconds (a number or a numeric string) or ISO-8601 instants ({@code "2026-11-25T12:00:00Z"}).
+ */
+public final class JsonSerde {
+
+    static final int MAX_NESTING_DEPTH = 64;
+    static final int MAX_STRING_LENGTH = 1 << 20;
+
+    private JsonSerde() {}
+
+    /**
+     * A decoder for JSON objects of one class: a Java record or a POJO with a default constructor.
+     *
+     * @param type the class
+     * @param <T> the type
+     * @return the decoder
+     */
+    public static <T> RecordDecoder<T> of(Class<T> type) {
+        return new Typed<>(Objects.requireNonNull(type, "type"));
+    }
+
+    /**
+     * Reads key and value from JSON by paths such as {@code $.sensor.id} or {@code $.readings[0].value}.
+     *
+     * @param keyPath where the key is: a string or a number
+     * @param valuePath where the value is: a number, or a string holding one
+     * @return an extractor; {@link Fields#timestamp(String)} adds an event-time path
+     * @throws IllegalArgumentException naming the path when it is not of the form {@code $.a.b[0].c}
+     */
+    public static Fields fields(String keyPath, String valuePath) {
+        return new Fields(JsonPath.parse("key path", keyPath), JsonPath.parse("value path", valuePath), null);
+    }
+
+    /** The mapper every JSON decoder of this library uses: strict about values, lenient about extra fields. */
+    static ObjectMapper mapper() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(MAX_STRING_LENGTH)
+                        .build())
+                .build();
+        return JsonMapper.builder(factory)
+                .addModule(new JavaTimeModule())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+                .build();
+    }
+
+    /** Decodes one class with Jackson data binding. */
+    private static final class Typed<T> implements RecordDecoder<T> {
+        private static final long serialVersionUID = 1L;
+        private final Class<T> type;
+        private transient ObjectMapper mapper;
+
+        Typed(Class<T> type) {
+            this.type = type;
+        }
+
+        @Override
+        public void open() {
+            mapper = mapper();
+        }
+
+        @Override
+        public T decode(byte[] value) throws IOException {
+            if (mapper == null) {
+                open();
+            }
+            T decoded = mapper.readValue(value, type);
+            if (decoded == null) {
+                throw new IOException("the JSON is null, not a " + type.getSimpleName());
+            }
+            return decoded;
+        }
+
+        @Override
+        public String toString() {
+            return "JsonSerde.of(" + type.getName() + ")";
+        }
+    }
+
+    /**
+     * Key, value and optionally event time read from JSON by paths; see {@link JsonSerde#fields(String, String)}.
+     * Immutable.
+     */
+    public static final class Fields implements SampleExtractor {
+        private static final long serialVersionUID = 1L;
+        private final JsonPath key;
+        private final JsonPath value;
+        private final JsonPath timestamp;
+        private transient ObjectMapper mapper;
+
+        private Fields(JsonPath key, JsonPath value, JsonPath timestamp) {
+            this.key = key;
+            this.value = value;
+            this.timestamp = timestamp;
+        }
+
+        /**
+         * Reads the event time from this path instead of taking the Kafka record timestamp.
+         *
+         * @param timestampPath where the event time is: epoch milliseconds or an ISO-8601 instant
+         * @return a new extractor
+         */
+        public Fields timestamp(String timestampPath) {
+            return new Fields(key, value, JsonPath.parse("timestamp path", timestampPath));
+        }
+
+        @Override
+        public void open() {
+            mapper = mapper();
+        }
+
+        @Override
+        public Sample extract(byte[] keyBytes, byte[] valueBytes, long kafkaTimestamp) throws InvalidRecordException {
+            if (mapper == null) {
+                open();
+            }
+            JsonNode root;
+            try {
+                root = mapper.readTree(valueBytes);
+            } catch (IOException e) {
+                throw new InvalidRecordException("malformed JSON: " + firstLine(e.getMessage()), e);
+            }
+            if (root == null || !root.isContainerNode()) {
+                throw new InvalidRecordException("the JSON is not an object or array");
+            }
+            String k = text(key, root.at(key.pointer()));
+            double v = number(value, root.at(value.pointer()));
+            long ts = timestamp == null ? kafkaTimestamp : time(timestamp, root.at(timestamp.pointer()));
+            return new Sample(k, ts, v);
+        }
+
+        private static String text(JsonPath path, JsonNode node) throws InvalidRecordException {
+            if (node.isMissingNode() || node.isNull()) {
+                throw new InvalidRecordException("missing field " + path);
+            }
+            if (!node.isValueNode()) {
+                throw new InvalidRecordException("field " + path + " is " + node.getNodeType() + ", not a string or number");
+            }
+            return node.asText();
+        }
+
+        private static double number(JsonPath path, JsonNode node) throws InvalidRecordException {
+            if (node.isMissingNode() || node.isNull()) {
+                throw new InvalidRecordException("missing field " + path);
+            }
+            double v;
+            if (node.isNumber()) {
+                v = node.doubleValue();
+            } else if (node.isTextual()) {
+                try {
+                    v = Double.parseDouble(node.textValue().trim());
+                } catch (NumberFormatException e) {
+                    throw new InvalidRecordException("field " + path + " is not a number: \"" + abbreviate(node.textValue()) + "\"");
+                }
+            } else {
+                throw new InvalidRecordException("field " + path + " is " + node.getNodeType() + ", not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new InvalidRecordException("field " + path + " is " + v + ", not a finite number");
+            }
+            return v;
+        }
+
+        private static long time(JsonPath path, JsonNode node) throws InvalidRecordException {
+            if (node.isMissingNode() || node.isNull()) {
+                throw new InvalidRecordException("missing field " + path);
+            }
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return node.longValue();
+            }
+            if (node.isTextual()) {
+                String text = node.textValue().trim();
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException notEpoch) {
+                    try {
+                        return Instant.parse(text).toEpochMilli();
+                    } catch (DateTimeParseException | ArithmeticException e) {
+                        throw new InvalidRecordException("field " + path + " is neither epoch milliseconds nor an"
+                                + " ISO-8601 instant: \"" + abbreviate(text) + "\"");
+                    }
+                }
+            }
+            throw new InvalidRecordException("field " + path + " is " + node.getNodeType()
+                    + ", not epoch milliseconds or an ISO-8601 instant");
+        }
+
+        @Override
+        public String toString() {
+            return "JsonSerde.fields(" + key + ", " + value + (timestamp == null ? "" : ", timestamp " + timestamp) + ")";
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return abbreviate(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.flinkkafkaavg.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
+import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.connectors.serde.TypedExtractor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SampleDeserializerTest {
+
+    private static final SampleDeserializer TYPED = new SampleDeserializer(new TypedExtractor<>(
+            JsonSerde.of(Reading.class), Reading::sensorId, Reading::celsius, r -> r.time().toEpochMilli()), 4_096);
+    private static final SampleDeserializer PATHS = new SampleDeserializer(
+            JsonSerde.fields("$.sensor.id", "$.reading['value']").timestamp("$.ts"), 4_096);
+
+    private static ConsumerRecord<byte[], byte[]> record(String value) {
+        return record(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(new RecordHeader("trace", "t-1".getBytes(StandardCharsets.UTF_8)));
+        return new ConsumerRecord<>("readings", 3, 42L, 1_000L, TimestampType.CREATE_TIME, -1, -1,
+                "k".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"sensorId\":\"s1\",\"celsius\":21.5,\"time\":\"2025-11-25T12:00:00Z\"}|s1|21.5|1764072000000",
+        "{\"sensorId\":\"s1\",\"celsius\":\"21.5\",\"time\":1764072000000}|s1|21.5|1764072000000",
+        "{\"sensorId\":\"s1\",\"celsius\":21,\"time\":1764072000000,\"extra\":[1,2]}|s1|21.0|1764072000000",
+        "{\"sensorId\":7,\"celsius\":9007199254740993,\"time\":1764072000000}|7|9.007199254740992E15|1764072000000"})
+    void typedJsonAcceptsNumbersAsNumbersOrStringsAndJavaTime(String json, String key, double value, long ts) {
+        Either<DeadLetter, Sample> out = TYPED.decode(record(json));
+        assertThat(out.isRight()).as("%s", out).isTrue();
+        assertThat(out.right()).isEqualTo(new Sample(key, ts, value));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"sensor\":{\"id\":\"s1\"},\"reading\":{\"value\":21.5},\"ts\":1764072000000}|s1|21.5|1764072000000",
+        "{\"sensor\":{\"id\":12},\"reading\":{\"value\":\"-3\"},\"ts\":\"2025-11-25T12:00:00.250Z\"}|12|-3.0|1764072000250",
+        "{\"sensor\":{\"id\":\"s1\"},\"reading\":{\"value\":5},\"ts\":\"1764072000000\"}|s1|5.0|1764072000000"})
+    void fieldPathsReadAnyShape(String json, String key, double value, long ts) {
+        Either<DeadLetter, Sample> out = PATHS.decode(record(json));
+        assertThat(out.isRight()).as("%s", out).isTrue();
+        assertThat(out.right()).isEqualTo(new Sample(key, ts, value));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "malformed JSON|{\"sensorId\":\"s1\",\"celsius\":|cannot decode",
+        "trailing garbage|{\"sensorId\":\"s1\",\"celsius\":1,\"time\":1} x|cannot decode",
+        "wrong type|{\"sensorId\":\"s1\",\"celsius\":{\"c\":1},\"time\":1}|cannot decode",
+        "not a number|{\"sensorId\":\"s1\",\"celsius\":\"warm\",\"time\":1}|cannot decode",
+        "missing field|{\"sensorId\":\"s1\",\"time\":1}|cannot decode",
+        "null field|{\"sensorId\":\"s1\",\"celsius\":null,\"time\":1}|cannot decode",
+        "null key|{\"sensorId\":null,\"celsius\":1,\"time\":1}|cannot decode",
+        "NaN|{\"sensorId\":\"s1\",\"celsius\":\"NaN\",\"time\":1}|not a finite number",
+        "Infinity|{\"sensorId\":\"s1\",\"celsius\":\"-Infinity\",\"time\":1}|not a finite number",
+        "huge number|{\"sensorId\":\"s1\",\"celsius\":1e400,\"time\":1}|not a finite number",
+        "JSON null|null|cannot decode",
+        "an array|[1,2,3]|cannot decode"})
+    void everyKindOfBadTypedRecordBecomesADeadLetterWithItsBytes(String kind, String json, String reason) {
+        Either<DeadLetter, Sample> out = TYPED.decode(record(json));
+        assertThat(out.isLeft()).as(kind).isTrue();
+        DeadLetter letter = out.left();
+        assertThat(letter.reason).as(kind).contains(reason);
+        assertThat(letter.value).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(letter.key).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+        assertThat(letter.sourceTopic).isEqualTo("readings");
+        assertThat(letter.sourcePartition).isEqualTo(3);
+        assertThat(letter.sourceOffset).isEqualTo(42L);
+        assertThat(letter.headerKeys).containsExactly("trace");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "missing key|{\"reading\":{\"value\":1},\"ts\":1}|missing field $.sensor.id",
+        "object key|{\"sensor\":{\"id\":{}},\"reading\":{\"value\":1},\"ts\":1}|field $.sensor.id is OBJECT",
+        "boolean value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":true},\"ts\":1}|field $.reading['value'] is BOOLEAN",
+        "text value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":\"x\"},\"ts\":1}|is not a number",
+        "bad time|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":1},\"ts\":\"yesterday\"}|neither epoch milliseconds",
+        "scalar JSON|42|not an object or array",
+        "malformed|{{|malformed JSON"})
+    void everyKindOfBadUntypedRecordBecomesADeadLetter(String kind, String json, String reason) {
+        Either<DeadLetter, Sample> out = PATHS.decode(record(json));
+        assertThat(out.isLeft()).as(kind).isTrue();
+        assertThat(out.left().reason).as(kind).contains(reason);
+    }
+
+    @Test
+    void nullEmptyAndOversizedValuesAreDeadLettersBeforeDecoding() {
+        assertThat(TYPED.decode(record((byte[]) null)).left().reason).isEqualTo("null value (a tombstone)");
+        assertThat(TYPED.decode(record(new byte[0])).left().reason).isEqualTo("empty value");
+        byte[] big = new byte[5_000];
+        Arrays.fill(big, (byte) ' ');
+        assertThat(TYPED.decode(record(big)).left().reason)
+                .isEqualTo("value of 5000 bytes is over the limit of 4096 bytes");
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedNotAStackOverflow() {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertThat(new SampleDeserializer(JsonSerde.fields("$.a", "$.b"), 100_000).decode(record(deep)).left().reason)
+                .contains("malformed JSON");
+    }
+
+    @Test
+    void aKeyFunctionThatThrowsOrReturnsNullIsADeadLetter() {
+        SampleDeserializer throwing = new SampleDeserializer(new TypedExtractor<Reading>(JsonSerde.of(Reading.class),
+                r -> { throw new IllegalStateException("no key today"); }, Reading::celsius, null));
+        String json = "{\"sensorId\":\"s1\",\"celsius\":1,\"time\":1}";
+        assertThat(throwing.decode(record(json)).left().reason)
+                .isEqualTo("the key function threw java.lang.IllegalStateException: no key today");
+        SampleDeserializer nullKey = new SampleDeserializer(new TypedExtractor<Reading>(JsonSerde.of(Reading.class),
+                r -> null, Reading::celsius, null));
+        assertThat(nullKey.decode(record(json)).left().reason).isEqualTo("the key function returned null");
+    }
+
+    @Test
+    void withoutATimestampFunctionTheKafkaTimestampIsTheEventTime() {
+        SampleDeserializer kafkaTime = new SampleDeserializer(new TypedExtractor<>(JsonSerde.of(Reading.class),
+                Reading::sensorId, Reading::celsius, null));
+        assertThat(kafkaTime.decode(record("{\"sensorId\":\"s1\",\"celsius\":1,\"time\":5}")).right().timestamp())
+                .isEqualTo(1_000L);
+    }
+
+    @Test
+    void producedTypeNeedsNoKryo() {
+        TypeInformation<Either<DeadLetter, Sample>> type = TYPED.getProducedType();
+        assertThat(type.toString()).doesNotContain("GenericType");
+        assertThat(SampleDeserializer.deadLetterType().getTotalFields()).isEqualTo(9);
+        assertThat(SampleDeserializer.sampleType()).isNotInstanceOf(GenericTypeInfo.class);
+    }
+
+    @Test
+    void badPathsFailAtOnceNamingThePath() {
+        assertThatThrownBy(() -> JsonSerde.fields("sensor.id", "$.v"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key path must look like $.field or $.a.b[0].c, but was sensor.id");
+        assertThatThrownBy(() -> JsonSerde.fields("$.id", "$.v..x"))
+                .hasMessageStartingWith("value path must look like $.field or $.a.b[0].c, but was $.v..x");
+    }
+}
