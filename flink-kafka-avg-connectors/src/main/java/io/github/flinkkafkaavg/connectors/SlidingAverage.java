@@ -1,0 +1,705 @@
+package io.github.flinkkafkaavg.connectors;
+
+import io.github.flinkkafkaavg.connectors.internal.LogDeadLetters;
+import io.github.flinkkafkaavg.connectors.internal.SampleWatermarks;
+import io.github.flinkkafkaavg.connectors.internal.SplitDeadLetters;
+import io.github.flinkkafkaavg.connectors.internal.ToSample;
+import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
+import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
+import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
+import io.github.flinkkafkaavg.connectors.serde.TypedExtractor;
+import io.github.flinkkafkaavg.core.MovingAverage;
+import io.github.flinkkafkaavg.core.MovingAverages;
+import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.ValueFunction;
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The whole job in one statement: Kafka → decode (bad records to dead letters) → event time → keyed sliding (or
+ * count-based) average → Kafka, exactly once.
+ *
+ * <pre>{@code
+ * env.enableCheckpointing(Duration.ofSeconds(10));
+ * SlidingAverage.of(SensorReading.class)                                   // JSON, typed
+ *         .key(SensorReading::sensorId).value(SensorReading::celsius).eventTime(SensorReading::timestamp)
+ *         .window(Duration.ofMinutes(1)).slide(Duration.ofSeconds(5))
+ *         .fromKafka(KafkaIn.topic("readings").bootstrapServers("broker:9092"))
+ *         .toKafka(KafkaOut.topic("averages"))
+ *         .deadLetters(KafkaOut.topic("readings-dlq"))
+ *         .build(env);
+ * }</pre>
+ *
+ * <p>Required: the key and value (unless the input format defines them, as {@link #ofJson(JsonSerde.Fields)} does),
+ * a window ({@link #window}/{@link #windows}) or a count ({@link #lastN}), and for {@link #build} the Kafka input
+ * and output. {@link #build} checks everything at once and fails with every problem it found, each naming the
+ * setting, the bad value and the fix. {@link #apply(DataStream)} adds only the averaging to a stream you already
+ * have.
+ *
+ * <p>Defaults, and CAUTION where they lose data:
+ * <ul>
+ *   <li>Event time: {@link #eventTime}, else the Kafka record timestamp.</li>
+ *   <li>{@link #maxOutOfOrderness}: 5 s. A record more than this behind the newest one is late for the windows
+ *       that have closed; with the default allowed lateness of 0 it is dropped from them — counted, and written
+ *       to {@link #lateRecords} if you set a topic.</li>
+ *   <li>{@link #idleAfter}: 30 s: a partition silent this long stops holding the watermark back.</li>
+ *   <li>Dead letters: counted ({@code numDeadLetters}) and logged at most once a minute, unless
+ *       {@link #deadLetters} names a topic or {@link #failOnError} makes them fatal.</li>
+ *   <li>Output: exactly-once through Kafka transactions; the environment must checkpoint.</li>
+ * </ul>
+ *
+ * <p>A mutable builder, as Flink's own are; keys become text ({@code String.valueOf}) on the way.
+ *
+ * @param <T> the decoded input type
+ */
+public final class SlidingAverage<T> {
+
+    /** The broker's default {@code transaction.max.timeout.ms}. */
+    public static final Duration DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    private final RecordDecoder<T> decoder;
+    private final SampleExtractor presetExtractor;
+    private KeyFunction<T> key;
+    private ValueFunction<T> value;
+    private TimestampFunction<T> eventTime;
+    private Duration window;
+    private Duration slide;
+    private List<WindowSpec> windows;
+    private int lastN;
+    private boolean emitOnlyWhenFull;
+    private Duration maxOutOfOrderness = Duration.ofSeconds(5);
+    private Duration allowedLateness = Duration.ZERO;
+    private Duration idleAfter = Duration.ofSeconds(30);
+    private KafkaIn input;
+    private KafkaOut output;
+    private KafkaOut deadLetterOutput;
+    private KafkaOut lateOutput;
+    private boolean failOnError;
+    private int maxValueBytes = SampleDeserializer.DEFAULT_MAX_VALUE_BYTES;
+    private Duration brokerMaxTransactionTimeout = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT;
+    private String name = "sliding-average";
+
+    private SlidingAverage(RecordDecoder<T> decoder, SampleExtractor presetExtractor) {
+        this.decoder = decoder;
+        this.presetExtractor = presetExtractor;
+    }
+
+    /**
+     * Input records are JSON objects of this class (a Java record or a POJO): {@code JsonSerde.of(type)}.
+     *
+     * @param type the record class
+     * @param <T> the record type
+     * @return a builder
+     */
+    public static <T> SlidingAverage<T> of(Class<T> type) {
+        return new SlidingAverage<>(JsonSerde.of(type), null);
+    }
+
+    /**
+     * Input records are decoded by {@code decoder}, e.g. a format of your own.
+     *
+     * @param decoder turns record values into {@code T}
+     * @param <T> the record type
+     * @return a builder
+     */
+    public static <T> SlidingAverage<T> of(RecordDecoder<T> decoder) {
+        return new SlidingAverage<>(Objects.requireNonNull(decoder, "decoder"), null);
+    }
+
+    /**
+     * Input records are JSON of any shape; the paths say where key, value and event time are.
+     *
+     * @param fields e.g. {@code JsonSerde.fields("$.sensor.id", "$.reading.value").timestamp("$.ts")}
+     * @return a builder; {@link #key}, {@link #value} and {@link #eventTime} are already set by the paths
+     */
+    public static SlidingAverage<Sample> ofJson(JsonSerde.Fields fields) {
+        return new SlidingAverage<>(null, Objects.requireNonNull(fields, "fields"));
+    }
+
+    /**
+     * The key to average under; records with a null key are dead letters.
+     *
+     * @param key e.g. {@code SensorReading::sensorId}
+     * @return this builder
+     */
+    public SlidingAverage<T> key(KeyFunction<T> key) {
+        requireTyped("key");
+        this.key = Objects.requireNonNull(key, "key");
+        return this;
+    }
+
+    /**
+     * The number to average; NaN and infinities make a record a dead letter.
+     *
+     * @param value e.g. {@code SensorReading::celsius}
+     * @return this builder
+     */
+    public SlidingAverage<T> value(ValueFunction<T> value) {
+        requireTyped("value");
+        this.value = Objects.requireNonNull(value, "value");
+        return this;
+    }
+
+    /**
+     * The event time in epoch milliseconds; without it, the Kafka record timestamp.
+     *
+     * @param eventTime e.g. {@code r -> r.time().toEpochMilli()}
+     * @return this builder
+     */
+    public SlidingAverage<T> eventTime(TimestampFunction<T> eventTime) {
+        requireTyped("eventTime");
+        this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
+        return this;
+    }
+
+    /**
+     * Time-based windows of this size; with {@link #slide} they slide, without it they tumble.
+     *
+     * @param size the window size
+     * @return this builder
+     */
+    public SlidingAverage<T> window(Duration size) {
+        this.window = Objects.requireNonNull(size, "window");
+        return this;
+    }
+
+    /**
+     * How often a window starts; at most the window size.
+     *
+     * @param slide the slide
+     * @return this builder
+     */
+    public SlidingAverage<T> slide(Duration slide) {
+        this.slide = Objects.requireNonNull(slide, "slide");
+        return this;
+    }
+
+    /**
+     * Several window specs from one state per key, e.g. 1, 5 and 15 minutes each sliding by 10 s; instead of
+     * {@link #window}/{@link #slide}. Sizes must differ: results are told apart by their window length.
+     *
+     * @param specs the specs
+     * @return this builder
+     */
+    public SlidingAverage<T> windows(WindowSpec... specs) {
+        this.windows = List.of(specs);
+        return this;
+    }
+
+    /**
+     * Count-based moving average over each key's last {@code n} values, one result per record; instead of windows.
+     *
+     * @param n the number of values, at least 1
+     * @return this builder
+     */
+    public SlidingAverage<T> lastN(int n) {
+        this.lastN = n;
+        return this;
+    }
+
+    /**
+     * With {@link #lastN}: no results for a key's first {@code n - 1} records.
+     *
+     * @return this builder
+     */
+    public SlidingAverage<T> emitOnlyWhenFull() {
+        this.emitOnlyWhenFull = true;
+        return this;
+    }
+
+    /**
+     * How far behind the newest record a record may be and still count in every window; also how long after a
+     * window's end its result waits. Default 5 s.
+     *
+     * @param bound zero or more
+     * @return this builder
+     */
+    public SlidingAverage<T> maxOutOfOrderness(Duration bound) {
+        this.maxOutOfOrderness = Objects.requireNonNull(bound, "maxOutOfOrderness");
+        return this;
+    }
+
+    /**
+     * How long after a window's end records still update it (each re-emits the window). Default 0.
+     *
+     * @param lateness zero or more
+     * @return this builder
+     */
+    public SlidingAverage<T> allowedLateness(Duration lateness) {
+        this.allowedLateness = Objects.requireNonNull(lateness, "allowedLateness");
+        return this;
+    }
+
+    /**
+     * A partition silent this long no longer holds back event time. Default 30 s; null turns it off.
+     *
+     * @param idle a positive duration, or null
+     * @return this builder
+     */
+    public SlidingAverage<T> idleAfter(Duration idle) {
+        this.idleAfter = idle;
+        return this;
+    }
+
+    /**
+     * Where the records come from.
+     *
+     * @param input the Kafka input
+     * @return this builder
+     */
+    public SlidingAverage<T> fromKafka(KafkaIn input) {
+        this.input = Objects.requireNonNull(input, "input");
+        return this;
+    }
+
+    /**
+     * Where the results go, as JSON keyed by the result's key ({@link WindowAverageJson}).
+     *
+     * @param output the Kafka output
+     * @return this builder
+     */
+    public SlidingAverage<T> toKafka(KafkaOut output) {
+        this.output = Objects.requireNonNull(output, "output");
+        return this;
+    }
+
+    /**
+     * Where records that cannot be averaged go, byte for byte with headers naming the reason and the source.
+     *
+     * @param deadLetters the dead-letter output
+     * @return this builder
+     */
+    public SlidingAverage<T> deadLetters(KafkaOut deadLetters) {
+        this.deadLetterOutput = Objects.requireNonNull(deadLetters, "deadLetters");
+        return this;
+    }
+
+    /**
+     * Where records late for every window go, as {@link Sample} JSON; by default they are dropped and counted.
+     *
+     * @param late the output for late records
+     * @return this builder
+     */
+    public SlidingAverage<T> lateRecords(KafkaOut late) {
+        this.lateOutput = Objects.requireNonNull(late, "lateRecords");
+        return this;
+    }
+
+    /**
+     * Strict mode: the first record that cannot be averaged fails the job (and, with restarts, fails it again).
+     *
+     * @return this builder
+     */
+    public SlidingAverage<T> failOnError() {
+        this.failOnError = true;
+        return this;
+    }
+
+    /**
+     * The largest record value decoded; larger ones are dead letters. Default 1 MiB.
+     *
+     * @param bytes a positive size
+     * @return this builder
+     */
+    public SlidingAverage<T> maxValueBytes(int bytes) {
+        this.maxValueBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The broker's {@code transaction.max.timeout.ms}, if it is not the default 15 minutes; {@link #build} checks
+     * the output's transaction timeout against it.
+     *
+     * @param max the broker setting
+     * @return this builder
+     */
+    public SlidingAverage<T> brokerMaxTransactionTimeout(Duration max) {
+        this.brokerMaxTransactionTimeout = Objects.requireNonNull(max, "brokerMaxTransactionTimeout");
+        return this;
+    }
+
+    /**
+     * The name the operators' names and uids start with; give each pipeline in a job its own. Default
+     * {@code sliding-average}.
+     *
+     * @param name a short name
+     * @return this builder
+     */
+    public SlidingAverage<T> name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    private void requireTyped(String setting) {
+        if (presetExtractor != null) {
+            throw new IllegalStateException(setting + "(...) cannot be set: the JSON field paths given to"
+                    + " SlidingAverage.ofJson(...) already say where key, value and event time are");
+        }
+    }
+
+    /** The streams a built pipeline exposes, for further processing or tests. */
+    public static final class Pipeline {
+        private final DataStream<?> results;
+        private final DataStream<DeadLetter> deadLetters;
+        private final DataStream<Sample> lateRecords;
+        private final DataStream<?> invalidRecords;
+
+        Pipeline(DataStream<?> results, DataStream<DeadLetter> deadLetters, DataStream<Sample> lateRecords,
+                DataStream<?> invalidRecords) {
+            this.results = results;
+            this.deadLetters = deadLetters;
+            this.lateRecords = lateRecords;
+            this.invalidRecords = invalidRecords;
+        }
+
+        /**
+         * The results: {@code WindowAverage<String>} for windows, {@code MovingAverage<String>} for {@code lastN}.
+         *
+         * @return the result stream
+         */
+        public DataStream<?> results() {
+            return results;
+        }
+
+        /**
+         * After {@link #build}: the Kafka records that could not be averaged; null after {@link #apply}.
+         *
+         * @return the dead-letter stream
+         */
+        public DataStream<DeadLetter> deadLetters() {
+            return deadLetters;
+        }
+
+        /**
+         * The records late for every window; null for count-based averages.
+         *
+         * @return the late-record stream
+         */
+        public DataStream<Sample> lateRecords() {
+            return lateRecords;
+        }
+
+        /**
+         * After {@link #apply}: the input records, unchanged, whose key was null, whose value was not finite, whose
+         * functions threw, or which had no timestamp; null after {@link #build}.
+         *
+         * @return the invalid records
+         */
+        public DataStream<?> invalidRecords() {
+            return invalidRecords;
+        }
+    }
+
+    /**
+     * Adds the whole pipeline to {@code env}: Kafka source, decoding with dead letters, watermarks, averaging and
+     * Kafka sinks.
+     *
+     * @param env the environment; must checkpoint when the output is exactly-once
+     * @return the pipeline's streams
+     * @throws IllegalArgumentException listing every configuration problem, each with its fix
+     */
+    public Pipeline build(StreamExecutionEnvironment env) {
+        Objects.requireNonNull(env, "env");
+        List<String> problems = new ArrayList<>();
+        checkAveraging(problems);
+        checkKafka(env, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        SampleExtractor extractor = presetExtractor != null ? presetExtractor
+                : new TypedExtractor<>(decoder, key, value, eventTime);
+        KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
+                .setBootstrapServers(input.bootstrapServers)
+                .setGroupId(input.groupId)
+                .setDeserializer(new SampleDeserializer(extractor, maxValueBytes))
+                .setStartingOffsets(startingOffsets(input));
+        if (input.pattern != null) {
+            source.setTopicPattern(input.pattern);
+        } else {
+            source.setTopics(input.topics);
+        }
+        if (input.bounded) {
+            source.setBounded(OffsetsInitializer.latest());
+        } else {
+            source.setProperty("partition.discovery.interval.ms", "60000");
+        }
+        input.properties.forEach(source::setProperty);
+
+        DataStream<Either<DeadLetter, Sample>> raw = env
+                .fromSource(source.build(), SampleWatermarks.of(maxOutOfOrderness, idleAfter), "kafka: " + input.describe())
+                .uid(name + "-kafka-source");
+        OutputTag<DeadLetter> deadLetterTag = new OutputTag<>("dead-letters", SampleDeserializer.deadLetterType());
+        SingleOutputStreamOperator<Sample> samples = raw
+                .process(failOnError ? new FailOnDeadLetter() : new SplitDeadLetters(deadLetterTag),
+                        SampleDeserializer.sampleType())
+                .name(name + ": decode").uid(name + "-decode");
+        DataStream<DeadLetter> deadLetters = samples.getSideOutput(deadLetterTag);
+        if (deadLetterOutput != null) {
+            deadLetters.sinkTo(kafkaSink(deadLetterOutput, new DeadLetterSerializer(deadLetterOutput.topic), "dlq"))
+                    .name("kafka: " + deadLetterOutput.topic).uid(name + "-dead-letter-sink");
+        } else if (!failOnError) {
+            deadLetters.process(new LogDeadLetters(), Types.VOID).name(name + ": log dead letters")
+                    .uid(name + "-dead-letter-log").sinkTo(new DiscardingSink<>());
+        }
+
+        Pipeline pipeline = average(samples);
+        if (lastN > 0) {
+            @SuppressWarnings("unchecked")
+            DataStream<MovingAverage<String>> results = (DataStream<MovingAverage<String>>) pipeline.results;
+            results.sinkTo(kafkaSink(output, new MovingAverageKafkaSerializer<>(output.topic), "results"))
+                    .name("kafka: " + output.topic).uid(name + "-sink");
+        } else {
+            @SuppressWarnings("unchecked")
+            DataStream<WindowAverage<String>> results = (DataStream<WindowAverage<String>>) pipeline.results;
+            results.sinkTo(kafkaSink(output, new WindowAverageKafkaSerializer<>(output.topic), "results"))
+                    .name("kafka: " + output.topic).uid(name + "-sink");
+            if (lateOutput != null) {
+                pipeline.lateRecords.sinkTo(kafkaSink(lateOutput, new SampleKafkaSerializer(lateOutput.topic), "late"))
+                        .name("kafka: " + lateOutput.topic).uid(name + "-late-sink");
+            }
+        }
+        return new Pipeline(pipeline.results, deadLetters, pipeline.lateRecords, null);
+    }
+
+    /**
+     * Adds only the averaging to a stream you already have. For windows its records must carry event-time
+     * timestamps, e.g. from a source's {@code WatermarkStrategy}; {@link #eventTime} and the Kafka settings are not
+     * used. Records whose key is null, whose value is not finite, whose functions throw or which have no timestamp
+     * go, unchanged, to {@link Pipeline#invalidRecords()}.
+     *
+     * @param stream the records
+     * @return the pipeline's streams
+     * @throws IllegalArgumentException listing every configuration problem
+     */
+    public Pipeline apply(DataStream<T> stream) {
+        Objects.requireNonNull(stream, "stream");
+        List<String> problems = new ArrayList<>();
+        if (presetExtractor != null) {
+            problems.add("apply(stream) needs key(...) and value(...) functions; JSON field paths only apply to"
+                    + " Kafka records: use SlidingAverage.of(YourType.class) for a DataStream<YourType>");
+        }
+        checkAveraging(problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
+        SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(key, value, invalid),
+                SampleDeserializer.sampleType()).name(name + ": key and value").uid(name + "-to-sample");
+        Pipeline averaged = average(samples);
+        return new Pipeline(averaged.results, null, averaged.lateRecords, samples.getSideOutput(invalid));
+    }
+
+    private Pipeline average(SingleOutputStreamOperator<Sample> samples) {
+        KeyedStream<Sample, String> keyed = samples.keyBy(Sample::key, Types.STRING);
+        if (lastN > 0) {
+            MovingAverages averages = MovingAverages.lastN(lastN);
+            if (emitOnlyWhenFull) {
+                averages = averages.emitOnlyWhenFull();
+            }
+            return new Pipeline(averages.apply(keyed, Sample::value).uid(name + "-average"), null, null, null);
+        }
+        OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
+        SingleOutputStreamOperator<WindowAverage<String>> results = SlidingAverages.over(specs().toArray(new WindowSpec[0]))
+                .allowedLateness(allowedLateness)
+                .lateRecords(lateTag)
+                .apply(keyed, Sample::value)
+                .uid(name + "-average");
+        DataStream<Sample> late = results.getSideOutput(lateTag);
+        if (lateOutput == null) {
+            late.sinkTo(new DiscardingSink<>()).name(name + ": drop late records").uid(name + "-late-drop");
+        }
+        return new Pipeline(results, null, late, null);
+    }
+
+    private List<WindowSpec> specs() {
+        if (windows != null) {
+            return windows;
+        }
+        return List.of(WindowSpec.ofSizeAndSlide(window, slide == null ? window : slide));
+    }
+
+    private void checkAveraging(List<String> problems) {
+        if (presetExtractor == null) {
+            if (key == null) {
+                problems.add("key(...) is not set: say which field to average under, e.g. .key(SensorReading::sensorId)");
+            }
+            if (value == null) {
+                problems.add("value(...) is not set: say which number to average, e.g. .value(SensorReading::celsius)");
+            }
+        }
+        boolean timeBased = window != null || windows != null;
+        if (timeBased && lastN != 0) {
+            problems.add("window(...) and lastN(" + lastN + ") are mutually exclusive: choose time-based windows or a"
+                    + " count-based moving average");
+        } else if (!timeBased && lastN == 0) {
+            problems.add("no window: call .window(size).slide(slide) for time-based averages, or .lastN(n) for a"
+                    + " moving average over the last n values");
+        }
+        if (window != null && windows != null) {
+            problems.add("window(...) and windows(...) are mutually exclusive: use windows(...) alone for several horizons");
+        }
+        if (slide != null && window == null) {
+            problems.add("slide(" + slide + ") needs window(...): the slide is how often a window of that size starts");
+        }
+        if (lastN < 0) {
+            problems.add("lastN must be at least 1, but was " + lastN);
+        }
+        if (emitOnlyWhenFull && lastN == 0) {
+            problems.add("emitOnlyWhenFull() applies to lastN(n) only");
+        }
+        if (window != null && windows == null) {
+            try {
+                WindowSpec.ofSizeAndSlide(window, slide == null ? window : slide);
+            } catch (IllegalArgumentException e) {
+                problems.add("window(" + window + ")/slide(" + slide + "): " + e.getMessage());
+            }
+        }
+        if (windows != null) {
+            try {
+                SlidingAverages.over(windows.toArray(new WindowSpec[0]));
+            } catch (IllegalArgumentException e) {
+                problems.add("windows(...): " + e.getMessage());
+            }
+        }
+        if (maxOutOfOrderness.isNegative()) {
+            problems.add("maxOutOfOrderness must be 0 or more, but was " + maxOutOfOrderness);
+        }
+        if (allowedLateness.isNegative()) {
+            problems.add("allowedLateness must be 0 or more, but was " + allowedLateness);
+        }
+        if (idleAfter != null && (idleAfter.isNegative() || idleAfter.isZero())) {
+            problems.add("idleAfter must be positive (or null to turn idleness off), but was " + idleAfter);
+        }
+        if (maxValueBytes < 1) {
+            problems.add("maxValueBytes must be positive, but was " + maxValueBytes);
+        }
+    }
+
+    private void checkKafka(StreamExecutionEnvironment env, List<String> problems) {
+        if (input == null) {
+            problems.add("fromKafka(...) is not set: build(env) reads from Kafka, e.g."
+                    + " .fromKafka(KafkaIn.topic(\"readings\").bootstrapServers(\"broker:9092\")); use apply(stream)"
+                    + " for a DataStream you already have");
+        } else if (input.bootstrapServers == null || input.bootstrapServers.isBlank()) {
+            problems.add("fromKafka: bootstrapServers is not set: KafkaIn.topic(\"" + input.describe()
+                    + "\").bootstrapServers(\"host:9092\")");
+        }
+        if (output == null) {
+            problems.add("toKafka(...) is not set: build(env) writes results to Kafka, e.g."
+                    + " .toKafka(KafkaOut.topic(\"averages\")); use apply(stream) to get them as a DataStream");
+            return;
+        }
+        for (KafkaOut out : outputs()) {
+            checkOutput(env, out, problems);
+        }
+    }
+
+    private List<KafkaOut> outputs() {
+        List<KafkaOut> outs = new ArrayList<>();
+        outs.add(output = inherit(output));
+        if (deadLetterOutput != null) {
+            outs.add(deadLetterOutput = inherit(deadLetterOutput));
+        }
+        if (lateOutput != null) {
+            outs.add(lateOutput = inherit(lateOutput));
+        }
+        return outs;
+    }
+
+    private KafkaOut inherit(KafkaOut out) {
+        return out.bootstrapServers == null && input != null && input.bootstrapServers != null
+                ? out.bootstrapServers(input.bootstrapServers) : out;
+    }
+
+    private void checkOutput(StreamExecutionEnvironment env, KafkaOut out, List<String> problems) {
+        String where = "toKafka(" + out.topic + ")";
+        if (out.bootstrapServers == null || out.bootstrapServers.isBlank()) {
+            problems.add(where + ": bootstrapServers is not set and there is no input to take it from");
+        }
+        if (out.guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+            return;
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            problems.add(where + ": EXACTLY_ONCE delivery commits Kafka transactions when a checkpoint completes, but"
+                    + " checkpointing is off: call env.enableCheckpointing(Duration.ofSeconds(10)) before build(env),"
+                    + " or choose KafkaOut.topic(\"" + out.topic + "\").atLeastOnce()");
+            return;
+        }
+        long interval = env.getCheckpointConfig().getCheckpointInterval();
+        long timeout = out.transactionTimeout.toMillis();
+        if (timeout > brokerMaxTransactionTimeout.toMillis()) {
+            problems.add(where + ": transactionTimeout " + out.transactionTimeout + " exceeds the broker's"
+                    + " transaction.max.timeout.ms (" + brokerMaxTransactionTimeout + "); the broker would refuse"
+                    + " every transaction: lower it, or raise the broker setting and call brokerMaxTransactionTimeout(...)");
+        }
+        if (timeout <= interval) {
+            problems.add(where + ": transactionTimeout " + out.transactionTimeout + " is not longer than the"
+                    + " checkpoint interval (" + Duration.ofMillis(interval) + "); a transaction stays open from one"
+                    + " checkpoint to the next and would be aborted: raise it above the interval (default 10 min)");
+        }
+    }
+
+    private <R> KafkaSink<R> kafkaSink(KafkaOut out, KafkaRecordSerializationSchema<R> serializer, String role) {
+        KafkaSinkBuilder<R> sink = KafkaSink.<R>builder()
+                .setBootstrapServers(out.bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(out.guarantee)
+                .setProperty("transaction.timeout.ms", String.valueOf(out.transactionTimeout.toMillis()));
+        if (out.guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Stable across restarts (so a restarted job aborts its own leftovers), distinct per output and pipeline.
+            sink.setTransactionalIdPrefix(out.transactionalIdPrefix != null ? out.transactionalIdPrefix
+                    : "flink-kafka-avg-" + name + "-" + role + "-" + out.topic);
+        }
+        out.properties.forEach(sink::setProperty);
+        return sink.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(KafkaIn in) {
+        return switch (in.start) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case COMMITTED_OR_LATEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+            case TIMESTAMP -> OffsetsInitializer.timestamp(in.startTimestamp);
+        };
+    }
+
+    /** Strict mode: a dead letter fails the job with its reason and source. */
+    private static final class FailOnDeadLetter
+            extends org.apache.flink.streaming.api.functions.ProcessFunction<Either<DeadLetter, Sample>, Sample> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(Either<DeadLetter, Sample> value, Context ctx,
+                org.apache.flink.util.Collector<Sample> out) {
+            if (value.isLeft()) {
+                DeadLetter d = value.left();
+                throw new IllegalStateException("record " + d.sourceTopic + "-" + d.sourcePartition + "@"
+                        + d.sourceOffset + " cannot be averaged (" + d.reason + ") and failOnError() is set");
+            }
+            out.collect(value.right());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.flinkkafkaavg.connectors;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
+import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import java.time.Duration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+class SlidingAverageValidationTest {
+
+    private static StreamExecutionEnvironment checkpointing(long intervalMillis) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.enableCheckpointing(intervalMillis);
+        return env;
+    }
+
+    private static SlidingAverage<Reading> valid() {
+        return SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
+                .window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(2))
+                .fromKafka(KafkaIn.topic("in").bootstrapServers("127.0.0.1:9"))
+                .toKafka(KafkaOut.topic("out"));
+    }
+
+    @Test
+    void everyMissingPieceIsNamedWithItsFixInOneMessage() {
+        assertThatThrownBy(() -> SlidingAverage.of(Reading.class).build(checkpointing(1_000)))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key(...) is not set: say which field to average under, e.g. .key(SensorReading::sensorId)")
+                .hasMessageContaining("value(...) is not set")
+                .hasMessageContaining("no window: call .window(size).slide(slide) for time-based averages, or .lastN(n)")
+                .hasMessageContaining("fromKafka(...) is not set")
+                .hasMessageContaining("toKafka(...) is not set");
+    }
+
+    @Test
+    void slideLongerThanTheWindowIsRefusedWithBothValues() {
+        assertThatThrownBy(() -> valid().window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(30)).build(checkpointing(1_000)))
+                .hasMessageContaining("window(PT10S)/slide(PT30S): window slide must be more than zero and at most the"
+                        + " window size, which is 10000 ms, but was 30000 ms");
+        assertThatThrownBy(() -> valid().window(Duration.ofSeconds(-1)).build(checkpointing(1_000)))
+                .hasMessageContaining("window size must be positive, but was -1000 ms");
+    }
+
+    @Test
+    void windowAndLastNAreMutuallyExclusive() {
+        assertThatThrownBy(() -> valid().lastN(10).build(checkpointing(1_000)))
+                .hasMessageContaining("window(...) and lastN(10) are mutually exclusive");
+        assertThatThrownBy(() -> valid().windows(WindowSpec.tumbling(Duration.ofSeconds(5)),
+                WindowSpec.ofSizeAndSlide(Duration.ofSeconds(5), Duration.ofSeconds(1))).build(checkpointing(1_000)))
+                .hasMessageContaining("window(...) and windows(...) are mutually exclusive")
+                .hasMessageContaining("two window specs have the same size 5000 ms");
+    }
+
+    @Test
+    void missingBootstrapServersNameTheTopic() {
+        assertThatThrownBy(() -> valid().fromKafka(KafkaIn.topic("readings")).build(checkpointing(1_000)))
+                .hasMessageContaining("fromKafka: bootstrapServers is not set: KafkaIn.topic(\"readings\").bootstrapServers(\"host:9092\")");
+    }
+
+    @Test
+    void exactlyOnceWithoutCheckpointingSaysHowToFixIt() {
+        assertThatThrownBy(() -> valid().build(StreamExecutionEnvironment.createLocalEnvironment(1)))
+                .hasMessageContaining("toKafka(out): EXACTLY_ONCE delivery commits Kafka transactions when a checkpoint"
+                        + " completes, but checkpointing is off: call env.enableCheckpointing(Duration.ofSeconds(10))"
+                        + " before build(env), or choose KafkaOut.topic(\"out\").atLeastOnce()");
+    }
+
+    @Test
+    void transactionTimeoutMustFitTheBrokerAndOutlastACheckpoint() {
+        assertThatThrownBy(() -> valid().toKafka(KafkaOut.topic("out").transactionTimeout(Duration.ofMinutes(20)))
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("toKafka(out): transactionTimeout PT20M exceeds the broker's"
+                        + " transaction.max.timeout.ms (PT15M)");
+        assertThatThrownBy(() -> valid().toKafka(KafkaOut.topic("out").transactionTimeout(Duration.ofSeconds(30)))
+                .build(checkpointing(60_000)))
+                .hasMessageContaining("toKafka(out): transactionTimeout PT30S is not longer than the checkpoint"
+                        + " interval (PT1M)");
+        assertThatThrownBy(() -> valid().deadLetters(KafkaOut.topic("dlq").transactionTimeout(Duration.ofHours(1)))
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("toKafka(dlq): transactionTimeout PT1H exceeds");
+    }
+
+    @Test
+    void fieldPathsAlreadyDefineKeyValueAndTime() {
+        SlidingAverage<Sample> untyped = SlidingAverage.ofJson(JsonSerde.fields("$.id", "$.v"));
+        assertThatThrownBy(() -> untyped.key(Sample::key))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("key(...) cannot be set: the JSON field paths given to SlidingAverage.ofJson(...) already"
+                        + " say where key, value and event time are");
+    }
+
+    @Test
+    void negativeDurationsAreRefused() {
+        assertThatThrownBy(() -> valid().maxOutOfOrderness(Duration.ofSeconds(-1)).allowedLateness(Duration.ofMillis(-5))
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("maxOutOfOrderness must be 0 or more, but was PT-1S")
+                .hasMessageContaining("allowedLateness must be 0 or more, but was PT-0.005S");
+    }
+}
