@@ -1,21 +1,12 @@
 package io.github.flinkkafkaavg.examples;
 
-import io.github.flinkkafkaavg.connectors.WindowAverageKafkaSerializer;
-import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.connectors.KafkaIn;
+import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.core.WindowAverage;
-import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Sensor sliding average: JSON {@link SensorReading}s from Kafka → per-sensor sliding average → JSON
@@ -26,8 +17,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *     --bootstrap-servers broker:9092 --input-topic readings --output-topic averages --window 60s --slide 5s
  * </pre>
  *
- * <p>The averaging is the library's slice-based operator ({@link SlidingAverages}): the same windows and results as
- * Flink's {@code SlidingEventTimeWindows}, at a per-record cost independent of window/slide.
+ * <p>Built with the library's {@link SlidingAverage} builder: malformed readings are counted and logged (not fatal),
+ * the averaging is the slice-based operator — the same windows and results as Flink's
+ * {@code SlidingEventTimeWindows}, at a per-record cost independent of window/slide.
  */
 public final class SensorAverageJob {
 
@@ -129,39 +121,17 @@ public final class SensorAverageJob {
             env.setParallelism(s.parallelism);
         }
         env.enableCheckpointing(s.checkpointInterval.toMillis());
-
-        KafkaSourceBuilder<SensorReading> source = KafkaSource.<SensorReading>builder()
-                .setBootstrapServers(s.bootstrapServers)
-                .setTopics(s.inputTopic)
-                .setGroupId(s.groupId)
-                .setValueOnlyDeserializer(new SensorReadingDeserializer());
+        KafkaIn input = KafkaIn.topic(s.inputTopic).bootstrapServers(s.bootstrapServers).groupId(s.groupId);
         if (s.bounded) {
-            source.setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest());
-        } else {
-            source.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                    .setProperty("partition.discovery.interval.ms", "60000");
+            input = input.startingAtEarliest().bounded();
         }
-
-        WatermarkStrategy<SensorReading> watermarks = WatermarkStrategy
-                .<SensorReading>forBoundedOutOfOrderness(s.maxOutOfOrderness)
-                .withTimestampAssigner((reading, previous) -> reading.timestamp())
-                .withIdleness(Duration.ofSeconds(30));
-
-        DataStream<WindowAverage<String>> averages = SlidingAverages
-                .over(WindowSpec.ofSizeAndSlide(s.window, s.slide))
-                .apply(env.fromSource(source.build(), watermarks, "kafka: " + s.inputTopic).uid("kafka-source")
-                        .keyBy(SensorReading::sensorId), SensorReading::value)
-                .uid("sliding-average");
-
-        KafkaSink<WindowAverage<String>> sink = KafkaSink.<WindowAverage<String>>builder()
-                .setBootstrapServers(s.bootstrapServers)
-                .setRecordSerializer(new WindowAverageKafkaSerializer<>(s.outputTopic))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("flink-kafka-avg-sensor-" + UUID.randomUUID())
-                // Kafka brokers cap transactions at transaction.max.timeout.ms (15 min by default); KafkaSink's own
-                // default (1 h) would be rejected. It must still outlast a checkpoint interval plus a restart.
-                .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
-                .build();
-        averages.sinkTo(sink).name("kafka: " + s.outputTopic).uid("kafka-sink");
+        SlidingAverage.of(SensorReading.class)
+                .key(SensorReading::sensorId).value(SensorReading::value).eventTime(SensorReading::timestamp)
+                .window(s.window).slide(s.slide)
+                .maxOutOfOrderness(s.maxOutOfOrderness)
+                .fromKafka(input)
+                .toKafka(KafkaOut.topic(s.outputTopic).transactionalIdPrefix("flink-kafka-avg-sensor-" + s.outputTopic))
+                .name("sensor-average")
+                .build(env);
     }
 }
