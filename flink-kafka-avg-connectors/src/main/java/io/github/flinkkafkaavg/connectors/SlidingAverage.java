@@ -137,6 +137,17 @@ public final class SlidingAverage<T> {
     }
 
     /**
+     * Input records are decoded by an extractor that reads key, value and event time itself, e.g.
+     * {@code TextSerde.csv(0, 2).timestampColumn(1)} or {@code TextSerde.number()}.
+     *
+     * @param extractor decodes and validates a record
+     * @return a builder; {@link #key}, {@link #value} and {@link #eventTime} are already set by the extractor
+     */
+    public static SlidingAverage<Sample> of(SampleExtractor extractor) {
+        return new SlidingAverage<>(null, Objects.requireNonNull(extractor, "extractor"));
+    }
+
+    /**
      * The key to average under; records with a null key are dead letters.
      *
      * @param key e.g. {@code SensorReading::sensorId}
@@ -352,8 +363,8 @@ public final class SlidingAverage<T> {
 
     private void requireTyped(String setting) {
         if (presetExtractor != null) {
-            throw new IllegalStateException(setting + "(...) cannot be set: the JSON field paths given to"
-                    + " SlidingAverage.ofJson(...) already say where key, value and event time are");
+            throw new IllegalStateException(setting + "(...) cannot be set: the input format (" + presetExtractor
+                    + ") already says where key, value and event time are");
         }
     }
 

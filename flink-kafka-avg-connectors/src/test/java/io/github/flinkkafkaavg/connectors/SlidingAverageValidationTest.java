@@ -88,8 +88,8 @@ class SlidingAverageValidationTest {
         SlidingAverage<Sample> untyped = SlidingAverage.ofJson(JsonSerde.fields("$.id", "$.v"));
         assertThatThrownBy(() -> untyped.key(Sample::key))
                 .isExactlyInstanceOf(IllegalStateException.class)
-                .hasMessage("key(...) cannot be set: the JSON field paths given to SlidingAverage.ofJson(...) already"
-                        + " say where key, value and event time are");
+                .hasMessage("key(...) cannot be set: the input format (JsonSerde.fields($.id, $.v)) already says"
+                        + " where key, value and event time are");
     }
 
     @Test
