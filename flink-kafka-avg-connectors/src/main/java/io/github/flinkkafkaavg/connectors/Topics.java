@@ -1,0 +1,161 @@
+package io.github.flinkkafkaavg.connectors;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates and checks the job's topics before it starts, with errors in words instead of a job that hangs.
+ *
+ * <pre>{@code
+ * Topics topics = Topics.on("broker:9092");
+ * topics.createIfMissing("readings", 6, (short) 3, Map.of("retention.ms", "604800000"));
+ * topics.requirePartitions("averages", 2);
+ * }</pre>
+ *
+ * <p>Every call waits at most the timeout (default 30 s) and then fails with a message naming the bootstrap servers
+ * and the topic. {@link #property(String, String)} passes admin-client properties through (security settings
+ * included). Immutable and cheap: each call opens and closes its own admin client.
+ */
+public final class Topics {
+
+    private final String bootstrapServers;
+    private final Duration timeout;
+    private final Map<String, String> properties;
+
+    private Topics(String bootstrapServers, Duration timeout, Map<String, String> properties) {
+        this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
+        this.properties = properties;
+    }
+
+    /**
+     * Topics of the cluster behind these servers.
+     *
+     * @param bootstrapServers host:port pairs
+     * @return the helper, with a 30 s timeout
+     */
+    public static Topics on(String bootstrapServers) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers must not be blank, but were " + bootstrapServers);
+        }
+        return new Topics(bootstrapServers, Duration.ofSeconds(30), Map.of());
+    }
+
+    /**
+     * How long each call may wait for the cluster.
+     *
+     * @param timeout a positive duration
+     * @return a new helper
+     */
+    public Topics withTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+        }
+        return new Topics(bootstrapServers, timeout, properties);
+    }
+
+    /**
+     * Passes an admin-client property through.
+     *
+     * @param key the property name
+     * @param value its value
+     * @return a new helper
+     */
+    public Topics property(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(properties);
+        copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new Topics(bootstrapServers, timeout, Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * Creates a topic unless it exists; an existing topic is left as it is (see {@link #requirePartitions}).
+     *
+     * @param topic the name
+     * @param partitions partitions when created
+     * @param replicationFactor replicas when created
+     * @param configs topic configs when created, e.g. {@code min.insync.replicas}
+     * @return true when this call created it
+     */
+    public boolean createIfMissing(String topic, int partitions, short replicationFactor, Map<String, String> configs) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw failure("create topic " + topic, e.getCause());
+        } catch (TimeoutException e) {
+            throw failure("create topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("create topic " + topic, e);
+        }
+    }
+
+    /**
+     * Fails unless the topic exists with at least this many partitions (a job whose source parallelism exceeds the
+     * partition count leaves readers idle; one whose input is missing waits for nothing).
+     *
+     * @param topic the name
+     * @param minPartitions the fewest partitions accepted
+     * @return the partition count
+     */
+    public int requirePartitions(String topic, int minPartitions) {
+        TopicDescription description;
+        try (Admin admin = admin()) {
+            description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers
+                        + ": create it, or call Topics.createIfMissing(\"" + topic + "\", partitions, replicas, configs)");
+            }
+            throw failure("describe topic " + topic, e.getCause());
+        } catch (TimeoutException e) {
+            throw failure("describe topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("describe topic " + topic, e);
+        }
+        int partitions = description.partitions().size();
+        if (partitions < minPartitions) {
+            throw new IllegalStateException("topic " + topic + " on " + bootstrapServers + " has " + partitions
+                    + " partition(s), fewer than the " + minPartitions + " needed: add partitions"
+                    + " (kafka-topics --alter --partitions " + minPartitions + ") or lower the parallelism");
+        }
+        return partitions;
+    }
+
+    private Admin admin() {
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(millis));
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(millis, 15_000)));
+        return Admin.create(props);
+    }
+
+    private IllegalStateException failure(String what, Throwable cause) {
+        String why = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                ? "no answer within " + timeout.toSeconds() + " s — is Kafka running there, and reachable from here?"
+                : String.valueOf(cause);
+        return new IllegalStateException("cannot " + what + " on Kafka at " + bootstrapServers + ": " + why, cause);
+    }
+}
