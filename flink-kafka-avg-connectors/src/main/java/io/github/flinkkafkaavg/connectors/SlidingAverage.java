@@ -90,6 +90,7 @@ public final class SlidingAverage<T> {
     private Duration maxOutOfOrderness = Duration.ofSeconds(5);
     private Duration allowedLateness = Duration.ZERO;
     private Duration idleAfter = Duration.ofSeconds(30);
+    private Duration closeWindowsWhenIdle;
     private KafkaIn input;
     private KafkaOut output;
     private KafkaOut deadLetterOutput;
@@ -269,6 +270,23 @@ public final class SlidingAverage<T> {
      */
     public SlidingAverage<T> idleAfter(Duration idle) {
         this.idleAfter = idle;
+        return this;
+    }
+
+    /**
+     * Emits the last windows when the input goes quiet: once a partition has been silent this long (processing
+     * time), event time there jumps past the end of every window holding its data. Without it, a stream that stops
+     * leaves its last windows open until more records arrive. Replaces {@link #idleAfter}: a partition that never had
+     * data is marked idle after the same silence.
+     *
+     * <p>CAUTION: records that arrive after such a jump are late for the windows it closed, and are handled by the
+     * lateness settings (dropped and counted by default). Choose a silence longer than the usual gaps in the input.
+     *
+     * @param silence a positive duration
+     * @return this builder
+     */
+    public SlidingAverage<T> closeWindowsWhenIdle(Duration silence) {
+        this.closeWindowsWhenIdle = Objects.requireNonNull(silence, "closeWindowsWhenIdle");
         return this;
     }
 
@@ -458,7 +476,7 @@ public final class SlidingAverage<T> {
         input.properties.forEach(source::setProperty);
 
         DataStream<Either<DeadLetter, Sample>> raw = env
-                .fromSource(source.build(), SampleWatermarks.of(maxOutOfOrderness, idleAfter), "kafka: " + input.describe())
+                .fromSource(source.build(), watermarks(), "kafka: " + input.describe())
                 .uid(name + "-kafka-source");
         OutputTag<DeadLetter> deadLetterTag = new OutputTag<>("dead-letters", SampleDeserializer.deadLetterType());
         SingleOutputStreamOperator<Sample> samples = raw
@@ -544,6 +562,14 @@ public final class SlidingAverage<T> {
         return new Pipeline(results, null, late, null);
     }
 
+    private org.apache.flink.api.common.eventtime.WatermarkStrategy<Either<DeadLetter, Sample>> watermarks() {
+        if (closeWindowsWhenIdle == null) {
+            return SampleWatermarks.of(maxOutOfOrderness, idleAfter);
+        }
+        long widest = lastN > 0 ? 0 : specs().stream().mapToLong(WindowSpec::sizeMillis).max().orElse(0);
+        return SampleWatermarks.closingWhenIdle(maxOutOfOrderness, closeWindowsWhenIdle, widest);
+    }
+
     private List<WindowSpec> specs() {
         if (windows != null) {
             return windows;
@@ -602,6 +628,9 @@ public final class SlidingAverage<T> {
         }
         if (idleAfter != null && (idleAfter.isNegative() || idleAfter.isZero())) {
             problems.add("idleAfter must be positive (or null to turn idleness off), but was " + idleAfter);
+        }
+        if (closeWindowsWhenIdle != null && (closeWindowsWhenIdle.isNegative() || closeWindowsWhenIdle.isZero())) {
+            problems.add("closeWindowsWhenIdle must be positive, but was " + closeWindowsWhenIdle);
         }
         if (maxValueBytes < 1) {
             problems.add("maxValueBytes must be positive, but was " + maxValueBytes);

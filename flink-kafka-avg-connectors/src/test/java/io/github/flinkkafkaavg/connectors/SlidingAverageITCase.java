@@ -246,12 +246,73 @@ class SlidingAverageITCase {
         assertWindowsMatch(asRecords, valid);
     }
 
+    @Test
+    void aStreamThatStopsStillEmitsItsLastWindowsWithCloseWindowsWhenIdle() throws Exception {
+        String in = "in-" + UUID.randomUUID();
+        String out = "out-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 2);
+        KAFKA.cluster().createTopic(out, 2);
+        List<Reading> valid = readings(new Random(5), 600);
+        List<byte[][]> records = new ArrayList<>();
+        for (Reading r : valid) {
+            records.add(new byte[][] {r.sensorId().getBytes(StandardCharsets.UTF_8), json(r)});
+        }
+        produce(in, records);
+
+        StreamExecutionEnvironment env = env();
+        SlidingAverage.of(Reading.class)
+                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
+                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
+                .maxOutOfOrderness(Duration.ofSeconds(2))
+                .closeWindowsWhenIdle(Duration.ofSeconds(2))
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest()) // unbounded
+                .toKafka(KafkaOut.topic(out))
+                .build(env);
+        var job = env.executeAsync("close when idle");
+        try {
+            int expectedWindows = expectedWindows(valid).size();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            List<ConsumerRecord<byte[], byte[]>> results = List.of();
+            while (System.nanoTime() < deadline) {
+                results = TopicReader.readAll(KAFKA.bootstrapServers(), out, true);
+                if (results.size() >= expectedWindows) {
+                    break;
+                }
+                Thread.sleep(250); // polling a condition, bounded by the deadline
+            }
+            assertWindowsMatch(results, valid); // including the last windows, which only the silence closes
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void failOnErrorFailsTheJobAtTheFirstBadRecord() {
+        String in = "in-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 1);
+        List<byte[][]> records = new ArrayList<>();
+        for (Reading r : readings(new Random(3), 20)) {
+            records.add(new byte[][] {null, json(r)});
+        }
+        records.add(new byte[][] {null, "{oops".getBytes(StandardCharsets.UTF_8)});
+        produce(in, records);
+        StreamExecutionEnvironment env = env();
+        SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
+                .window(Duration.ofSeconds(10)).failOnError()
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic("never-written"))
+                .build(env);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.execute("strict"))
+                .hasStackTraceContaining("record " + in + "-0@20 cannot be averaged (cannot decode")
+                .hasStackTraceContaining("and failOnError() is set");
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static void assertWindowsMatch(List<ConsumerRecord<byte[], byte[]>> records, List<Reading> valid) {
+    private static Map<String, BigDecimal[]> expectedWindows(List<Reading> valid) {
         Map<String, BigDecimal[]> expected = new TreeMap<>(); // id -> {count, sum}
         for (Reading r : valid) {
             long ts = r.time().toEpochMilli();
@@ -262,6 +323,11 @@ class SlidingAverageITCase {
                 e[1] = e[1].add(new BigDecimal(r.celsius()));
             }
         }
+        return expected;
+    }
+
+    private static void assertWindowsMatch(List<ConsumerRecord<byte[], byte[]>> records, List<Reading> valid) {
+        Map<String, BigDecimal[]> expected = expectedWindows(valid);
         Map<String, WindowAverage<String>> actual = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             WindowAverage<String> a = WindowAverageJson.fromJson(r.value());
