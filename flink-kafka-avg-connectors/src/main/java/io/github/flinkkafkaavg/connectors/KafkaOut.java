@@ -29,9 +29,11 @@ public final class KafkaOut {
     final String transactionalIdPrefix;
     final Duration transactionTimeout;
     final Map<String, String> properties;
+    final Map<String, String> headers;
 
     private KafkaOut(String topic, String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix,
-            Duration transactionTimeout, Map<String, String> properties) {
+            Duration transactionTimeout, Map<String, String> properties, Map<String, String> headers) {
+        this.headers = headers;
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
         this.guarantee = guarantee;
@@ -50,7 +52,7 @@ public final class KafkaOut {
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("the output topic must not be blank, but was " + topic);
         }
-        return new KafkaOut(topic, null, DeliveryGuarantee.EXACTLY_ONCE, null, DEFAULT_TRANSACTION_TIMEOUT, Map.of());
+        return new KafkaOut(topic, null, DeliveryGuarantee.EXACTLY_ONCE, null, DEFAULT_TRANSACTION_TIMEOUT, Map.of(), Map.of());
     }
 
     /**
@@ -60,7 +62,7 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut bootstrapServers(String servers) {
-        return new KafkaOut(topic, servers, guarantee, transactionalIdPrefix, transactionTimeout, properties);
+        return new KafkaOut(topic, servers, guarantee, transactionalIdPrefix, transactionTimeout, properties, headers);
     }
 
     /**
@@ -71,7 +73,7 @@ public final class KafkaOut {
      */
     public KafkaOut exactlyOnce() {
         return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix,
-                transactionTimeout, properties);
+                transactionTimeout, properties, headers);
     }
 
     /**
@@ -81,7 +83,7 @@ public final class KafkaOut {
      */
     public KafkaOut atLeastOnce() {
         return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.AT_LEAST_ONCE, transactionalIdPrefix,
-                transactionTimeout, properties);
+                transactionTimeout, properties, headers);
     }
 
     /**
@@ -91,7 +93,7 @@ public final class KafkaOut {
      */
     public KafkaOut noGuarantee() {
         return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.NONE, transactionalIdPrefix, transactionTimeout,
-                properties);
+                properties, headers);
     }
 
     /**
@@ -102,7 +104,7 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut transactionalIdPrefix(String prefix) {
-        return new KafkaOut(topic, bootstrapServers, guarantee, prefix, transactionTimeout, properties);
+        return new KafkaOut(topic, bootstrapServers, guarantee, prefix, transactionTimeout, properties, headers);
     }
 
     /**
@@ -114,7 +116,7 @@ public final class KafkaOut {
      */
     public KafkaOut transactionTimeout(Duration timeout) {
         return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix,
-                Objects.requireNonNull(timeout, "transaction timeout"), properties);
+                Objects.requireNonNull(timeout, "transaction timeout"), properties, headers);
     }
 
     /**
@@ -128,6 +130,20 @@ public final class KafkaOut {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout,
+                Collections.unmodifiableMap(copy), headers);
+    }
+
+    /**
+     * Adds a fixed header to every record written, e.g. {@code header("producer", "sensor-averages")}.
+     *
+     * @param key the header name
+     * @param value its value, written as UTF-8
+     * @return a new output
+     */
+    public KafkaOut header(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
                 Collections.unmodifiableMap(copy));
     }
 

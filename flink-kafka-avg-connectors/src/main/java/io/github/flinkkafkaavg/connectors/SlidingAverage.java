@@ -4,6 +4,7 @@ import io.github.flinkkafkaavg.connectors.internal.LogDeadLetters;
 import io.github.flinkkafkaavg.connectors.internal.SampleWatermarks;
 import io.github.flinkkafkaavg.connectors.internal.SplitDeadLetters;
 import io.github.flinkkafkaavg.connectors.internal.ToSample;
+import io.github.flinkkafkaavg.connectors.internal.WithHeaders;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
@@ -68,7 +69,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *   <li>Output: exactly-once through Kafka transactions; the environment must checkpoint.</li>
  * </ul>
  *
- * <p>A mutable builder, as Flink's own are; keys become text ({@code String.valueOf}) on the way.
+ * <p>Immutable: every setter returns a new builder, so a shared base configuration can be specialised safely.
+ * Keys become text ({@code String.valueOf}) on the way.
  *
  * @param <T> the decoded input type
  */
@@ -103,6 +105,32 @@ public final class SlidingAverage<T> {
     private SlidingAverage(RecordDecoder<T> decoder, SampleExtractor presetExtractor) {
         this.decoder = decoder;
         this.presetExtractor = presetExtractor;
+    }
+
+    /** Every setter works on a copy, so a half-configured builder can be shared and specialised safely. */
+    private SlidingAverage<T> copy() {
+        SlidingAverage<T> c = new SlidingAverage<>(decoder, presetExtractor);
+        c.key = key;
+        c.value = value;
+        c.eventTime = eventTime;
+        c.window = window;
+        c.slide = slide;
+        c.windows = windows;
+        c.lastN = lastN;
+        c.emitOnlyWhenFull = emitOnlyWhenFull;
+        c.maxOutOfOrderness = maxOutOfOrderness;
+        c.allowedLateness = allowedLateness;
+        c.idleAfter = idleAfter;
+        c.closeWindowsWhenIdle = closeWindowsWhenIdle;
+        c.input = input;
+        c.output = output;
+        c.deadLetterOutput = deadLetterOutput;
+        c.lateOutput = lateOutput;
+        c.failOnError = failOnError;
+        c.maxValueBytes = maxValueBytes;
+        c.brokerMaxTransactionTimeout = brokerMaxTransactionTimeout;
+        c.name = name;
+        return c;
     }
 
     /**
@@ -152,58 +180,63 @@ public final class SlidingAverage<T> {
      * The key to average under; records with a null key are dead letters.
      *
      * @param key e.g. {@code SensorReading::sensorId}
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> key(KeyFunction<T> key) {
         requireTyped("key");
-        this.key = Objects.requireNonNull(key, "key");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.key = Objects.requireNonNull(key, "key");
+        return c;
     }
 
     /**
      * The number to average; NaN and infinities make a record a dead letter.
      *
      * @param value e.g. {@code SensorReading::celsius}
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> value(ValueFunction<T> value) {
         requireTyped("value");
-        this.value = Objects.requireNonNull(value, "value");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.value = Objects.requireNonNull(value, "value");
+        return c;
     }
 
     /**
      * The event time in epoch milliseconds; without it, the Kafka record timestamp.
      *
      * @param eventTime e.g. {@code r -> r.time().toEpochMilli()}
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> eventTime(TimestampFunction<T> eventTime) {
         requireTyped("eventTime");
-        this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.eventTime = Objects.requireNonNull(eventTime, "eventTime");
+        return c;
     }
 
     /**
      * Time-based windows of this size; with {@link #slide} they slide, without it they tumble.
      *
      * @param size the window size
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> window(Duration size) {
-        this.window = Objects.requireNonNull(size, "window");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.window = Objects.requireNonNull(size, "window");
+        return c;
     }
 
     /**
      * How often a window starts; at most the window size.
      *
      * @param slide the slide
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> slide(Duration slide) {
-        this.slide = Objects.requireNonNull(slide, "slide");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.slide = Objects.requireNonNull(slide, "slide");
+        return c;
     }
 
     /**
@@ -211,32 +244,35 @@ public final class SlidingAverage<T> {
      * {@link #window}/{@link #slide}. Sizes must differ: results are told apart by their window length.
      *
      * @param specs the specs
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> windows(WindowSpec... specs) {
-        this.windows = List.of(specs);
-        return this;
+        SlidingAverage<T> c = copy();
+        c.windows = List.of(specs);
+        return c;
     }
 
     /**
      * Count-based moving average over each key's last {@code n} values, one result per record; instead of windows.
      *
      * @param n the number of values, at least 1
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> lastN(int n) {
-        this.lastN = n;
-        return this;
+        SlidingAverage<T> c = copy();
+        c.lastN = n;
+        return c;
     }
 
     /**
      * With {@link #lastN}: no results for a key's first {@code n - 1} records.
      *
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> emitOnlyWhenFull() {
-        this.emitOnlyWhenFull = true;
-        return this;
+        SlidingAverage<T> c = copy();
+        c.emitOnlyWhenFull = true;
+        return c;
     }
 
     /**
@@ -244,33 +280,36 @@ public final class SlidingAverage<T> {
      * window's end its result waits. Default 5 s.
      *
      * @param bound zero or more
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> maxOutOfOrderness(Duration bound) {
-        this.maxOutOfOrderness = Objects.requireNonNull(bound, "maxOutOfOrderness");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.maxOutOfOrderness = Objects.requireNonNull(bound, "maxOutOfOrderness");
+        return c;
     }
 
     /**
      * How long after a window's end records still update it (each re-emits the window). Default 0.
      *
      * @param lateness zero or more
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> allowedLateness(Duration lateness) {
-        this.allowedLateness = Objects.requireNonNull(lateness, "allowedLateness");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.allowedLateness = Objects.requireNonNull(lateness, "allowedLateness");
+        return c;
     }
 
     /**
      * A partition silent this long no longer holds back event time. Default 30 s; null turns it off.
      *
      * @param idle a positive duration, or null
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> idleAfter(Duration idle) {
-        this.idleAfter = idle;
-        return this;
+        SlidingAverage<T> c = copy();
+        c.idleAfter = idle;
+        return c;
     }
 
     /**
@@ -283,76 +322,83 @@ public final class SlidingAverage<T> {
      * lateness settings (dropped and counted by default). Choose a silence longer than the usual gaps in the input.
      *
      * @param silence a positive duration
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> closeWindowsWhenIdle(Duration silence) {
-        this.closeWindowsWhenIdle = Objects.requireNonNull(silence, "closeWindowsWhenIdle");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.closeWindowsWhenIdle = Objects.requireNonNull(silence, "closeWindowsWhenIdle");
+        return c;
     }
 
     /**
      * Where the records come from.
      *
      * @param input the Kafka input
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> fromKafka(KafkaIn input) {
-        this.input = Objects.requireNonNull(input, "input");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.input = Objects.requireNonNull(input, "input");
+        return c;
     }
 
     /**
      * Where the results go, as JSON keyed by the result's key ({@link WindowAverageJson}).
      *
      * @param output the Kafka output
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> toKafka(KafkaOut output) {
-        this.output = Objects.requireNonNull(output, "output");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.output = Objects.requireNonNull(output, "output");
+        return c;
     }
 
     /**
      * Where records that cannot be averaged go, byte for byte with headers naming the reason and the source.
      *
      * @param deadLetters the dead-letter output
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> deadLetters(KafkaOut deadLetters) {
-        this.deadLetterOutput = Objects.requireNonNull(deadLetters, "deadLetters");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.deadLetterOutput = Objects.requireNonNull(deadLetters, "deadLetters");
+        return c;
     }
 
     /**
      * Where records late for every window go, as {@link Sample} JSON; by default they are dropped and counted.
      *
      * @param late the output for late records
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> lateRecords(KafkaOut late) {
-        this.lateOutput = Objects.requireNonNull(late, "lateRecords");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.lateOutput = Objects.requireNonNull(late, "lateRecords");
+        return c;
     }
 
     /**
      * Strict mode: the first record that cannot be averaged fails the job (and, with restarts, fails it again).
      *
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> failOnError() {
-        this.failOnError = true;
-        return this;
+        SlidingAverage<T> c = copy();
+        c.failOnError = true;
+        return c;
     }
 
     /**
      * The largest record value decoded; larger ones are dead letters. Default 1 MiB.
      *
      * @param bytes a positive size
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> maxValueBytes(int bytes) {
-        this.maxValueBytes = bytes;
-        return this;
+        SlidingAverage<T> c = copy();
+        c.maxValueBytes = bytes;
+        return c;
     }
 
     /**
@@ -360,11 +406,12 @@ public final class SlidingAverage<T> {
      * the output's transaction timeout against it.
      *
      * @param max the broker setting
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> brokerMaxTransactionTimeout(Duration max) {
-        this.brokerMaxTransactionTimeout = Objects.requireNonNull(max, "brokerMaxTransactionTimeout");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.brokerMaxTransactionTimeout = Objects.requireNonNull(max, "brokerMaxTransactionTimeout");
+        return c;
     }
 
     /**
@@ -372,11 +419,12 @@ public final class SlidingAverage<T> {
      * {@code sliding-average}.
      *
      * @param name a short name
-     * @return this builder
+     * @return a new builder
      */
     public SlidingAverage<T> name(String name) {
-        this.name = Objects.requireNonNull(name, "name");
-        return this;
+        SlidingAverage<T> c = copy();
+        c.name = Objects.requireNonNull(name, "name");
+        return c;
     }
 
     private void requireTyped(String setting) {
@@ -456,6 +504,9 @@ public final class SlidingAverage<T> {
             throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
                     + String.join("\n  - ", problems));
         }
+        KafkaOut output = inherit(this.output);
+        KafkaOut deadLetterOutput = this.deadLetterOutput == null ? null : inherit(this.deadLetterOutput);
+        KafkaOut lateOutput = this.lateOutput == null ? null : inherit(this.lateOutput);
         SampleExtractor extractor = presetExtractor != null ? presetExtractor
                 : new TypedExtractor<>(decoder, key, value, eventTime);
         KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
@@ -658,12 +709,12 @@ public final class SlidingAverage<T> {
 
     private List<KafkaOut> outputs() {
         List<KafkaOut> outs = new ArrayList<>();
-        outs.add(output = inherit(output));
+        outs.add(inherit(output));
         if (deadLetterOutput != null) {
-            outs.add(deadLetterOutput = inherit(deadLetterOutput));
+            outs.add(inherit(deadLetterOutput));
         }
         if (lateOutput != null) {
-            outs.add(lateOutput = inherit(lateOutput));
+            outs.add(inherit(lateOutput));
         }
         return outs;
     }
@@ -704,7 +755,7 @@ public final class SlidingAverage<T> {
     private <R> KafkaSink<R> kafkaSink(KafkaOut out, KafkaRecordSerializationSchema<R> serializer, String role) {
         KafkaSinkBuilder<R> sink = KafkaSink.<R>builder()
                 .setBootstrapServers(out.bootstrapServers)
-                .setRecordSerializer(serializer)
+                .setRecordSerializer(out.headers.isEmpty() ? serializer : new WithHeaders<>(serializer, out.headers))
                 .setDeliveryGuarantee(out.guarantee)
                 .setProperty("transaction.timeout.ms", String.valueOf(out.transactionTimeout.toMillis()));
         if (out.guarantee == DeliveryGuarantee.EXACTLY_ONCE) {

@@ -40,6 +40,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The builder end to end: real Kafka broker, MiniCluster, read_committed readers, exact expectations. */
 class SlidingAverageITCase {
@@ -144,7 +146,7 @@ class SlidingAverageITCase {
                 .maxOutOfOrderness(Duration.ofSeconds(2))
                 .maxValueBytes(4_096)
                 .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic(out))
+                .toKafka(KafkaOut.topic(out).header("producer", "poison-pill-test"))
                 .deadLetters(KafkaOut.topic(dlq))
                 .build(env);
         env.execute("poison pills"); // restart strategy none: any exception fails this call
@@ -160,11 +162,14 @@ class SlidingAverageITCase {
             assertThat(Long.parseLong(header(letter, DeadLetterSerializer.SOURCE_OFFSET))).isNotNegative();
             assertThat(new String(letter.key(), StandardCharsets.UTF_8)).startsWith("bad-");
         }
-        assertWindowsMatch(TopicReader.readAll(KAFKA.bootstrapServers(), out, true), valid);
+        List<ConsumerRecord<byte[], byte[]>> results = TopicReader.readAll(KAFKA.bootstrapServers(), out, true);
+        assertThat(results).allSatisfy(r -> assertThat(header(r, "producer")).isEqualTo("poison-pill-test"));
+        assertWindowsMatch(results, valid);
     }
 
-    @Test
-    void countBasedMovingAverageFromUntypedJsonByFieldPaths() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"typed JSON", "JSON field paths"})
+    void countBasedMovingAverageEndToEnd(String input) throws Exception {
         String in = "in-" + UUID.randomUUID();
         String out = "out-" + UUID.randomUUID();
         KAFKA.cluster().createTopic(in, 2);
@@ -176,17 +181,23 @@ class SlidingAverageITCase {
             String key = "k" + random.nextInt(5);
             String value = Double.toString(random.nextInt(100_000) / 100.0);
             sent.add(new String[] {key, value});
-            String body = "{\"meta\":{\"device\":\"" + key + "\"},\"data\":[{\"v\":\"" + value + "\"}],\"ts\":" + (BASE + i) + "}";
+            String body = input.equals("typed JSON")
+                    ? "{\"sensorId\":\"" + key + "\",\"celsius\":" + value + ",\"time\":" + (BASE + i) + "}"
+                    : "{\"meta\":{\"device\":\"" + key + "\"},\"data\":[{\"v\":\"" + value + "\"}],\"ts\":" + (BASE + i) + "}";
             records.add(new byte[][] {key.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8)});
         }
         produce(in, records);
 
         StreamExecutionEnvironment env = env();
-        SlidingAverage.ofJson(JsonSerde.fields("$.meta.device", "$.data[0].v").timestamp("$.ts"))
-                .lastN(7)
-                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic(out))
-                .build(env);
+        KafkaIn source = KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded();
+        if (input.equals("typed JSON")) {
+            SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
+                    .eventTime(r -> r.time().toEpochMilli())
+                    .lastN(7).fromKafka(source).toKafka(KafkaOut.topic(out)).build(env);
+        } else {
+            SlidingAverage.ofJson(JsonSerde.fields("$.meta.device", "$.data[0].v").timestamp("$.ts"))
+                    .lastN(7).fromKafka(source).toKafka(KafkaOut.topic(out)).build(env);
+        }
         env.execute("moving average");
 
         // Per key, results arrive in the order that key's records were written (one key, one partition).

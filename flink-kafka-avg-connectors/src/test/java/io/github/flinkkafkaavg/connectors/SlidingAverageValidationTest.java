@@ -93,6 +93,16 @@ class SlidingAverageValidationTest {
     }
 
     @Test
+    void settersReturnNewBuildersSoABaseCanBeShared() {
+        SlidingAverage<Reading> base = SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius);
+        SlidingAverage<Reading> windowed = base.window(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> base.fromKafka(KafkaIn.topic("in").bootstrapServers("h:9"))
+                .toKafka(KafkaOut.topic("out")).build(checkpointing(1_000)))
+                .hasMessageContaining("no window"); // the base did not change when windowed was made
+        org.assertj.core.api.Assertions.assertThat(windowed).isNotSameAs(base);
+    }
+
+    @Test
     void negativeDurationsAreRefused() {
         assertThatThrownBy(() -> valid().maxOutOfOrderness(Duration.ofSeconds(-1)).allowedLateness(Duration.ofMillis(-5))
                 .build(checkpointing(1_000)))
