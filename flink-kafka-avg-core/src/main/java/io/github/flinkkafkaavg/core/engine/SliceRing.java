@@ -12,7 +12,9 @@ import java.util.Arrays;
  * many values landing in the newest slice cost O(1) each. The capacity doubles as the live run grows; only the
  * leaves are state worth saving, the tree above is rebuilt from them.
  *
- * <p>Not thread-safe. Slice indexes are plain longs: mapping time to slices is the engine's business.
+ * <p>Not thread-safe. Slice indexes are plain longs: mapping time to slices is the engine's business. The
+ * double-double additions are written out in place rather than calling {@link DoubleDouble}: they run on array
+ * slots in the per-record path, where an object per call would cost more than the arithmetic.
  */
 public final class SliceRing {
 

@@ -5,15 +5,13 @@ import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.engine.CountWindow;
 import io.github.flinkkafkaavg.core.internal.CountWindowSerializer;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Flink host of {@link CountWindow}: per key, in arrival order, one {@link MovingAverage} of the last {@code w}
@@ -30,16 +28,12 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
         implements OneInputStreamOperator<IN, MovingAverage<K>> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(MovingAverageOperator.class);
 
     private final int w;
     private final boolean onlyWhenFull;
-    private final ValueFunction<IN> valueFunction;
-    private final OutputTag<IN> invalidTag;
+    private final InvalidRecords<IN> invalidRecords;
 
     private transient ValueState<CountWindow> state;
-    private transient Counter invalid;
-    private transient long lastInvalidLog;
 
     /**
      * An operator over the last {@code w} values per key.
@@ -55,29 +49,21 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
         }
         this.w = w;
         this.onlyWhenFull = onlyWhenFull;
-        this.valueFunction = valueFunction;
-        this.invalidTag = invalidTag;
+        this.invalidRecords = new InvalidRecords<>(Objects.requireNonNull(valueFunction, "valueFunction"), invalidTag);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         state = getPartitionedState(new ValueStateDescriptor<>("moving-average-values", CountWindowSerializer.INSTANCE));
-        invalid = getMetricGroup().counter("numInvalidRecords");
+        invalidRecords.open(getMetricGroup());
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void processElement(StreamRecord<IN> record) throws Exception {
-        double value;
-        try {
-            value = valueFunction.value(record.getValue());
-        } catch (Exception e) {
-            rejectInvalid(record, "the value function threw " + e);
-            return;
-        }
-        if (!Double.isFinite(value)) {
-            rejectInvalid(record, "the value is " + value);
+        double value = invalidRecords.read(record, output, getCurrentKey());
+        if (Double.isNaN(value)) {
             return;
         }
         CountWindow window = state.value();
@@ -94,20 +80,6 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
             long ts = record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE;
             MovingAverage<K> result = new MovingAverage<>((K) getCurrentKey(), ts, window.count(), window.sum());
             output.collect(record.hasTimestamp() ? new StreamRecord<>(result, ts) : new StreamRecord<>(result));
-        }
-    }
-
-    private void rejectInvalid(StreamRecord<IN> record, String why) {
-        if (invalidTag != null) {
-            output.collect(invalidTag, record);
-            return;
-        }
-        invalid.inc();
-        long now = System.nanoTime();
-        if (lastInvalidLog == 0 || now - lastInvalidLog > 60_000_000_000L) {
-            lastInvalidLog = now;
-            LOG.warn("Dropped an invalid record for key {}: {} ({} invalid records so far; set an invalid-records"
-                    + " output to keep them)", getCurrentKey(), why, invalid.getCount());
         }
     }
 }

@@ -18,8 +18,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Flink host of {@link SlidingWindowEngine} on a keyed stream: per-key engine state in one {@link ValueState},
@@ -39,21 +37,16 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         implements OneInputStreamOperator<IN, WindowAverage<K>>, Triggerable<K, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(SlidingAverageOperator.class);
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final SlidingWindowEngine engine;
-    private final ValueFunction<IN> valueFunction;
     private final OutputTag<IN> lateTag;
-    private final OutputTag<IN> invalidTag;
+    private final InvalidRecords<IN> invalidRecords;
 
     private transient ValueState<SlidingWindowEngine.KeyState> state;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient SlidingWindowEngine.WindowSink sink;
     private transient Counter lateDropped;
-    private transient Counter invalid;
     private transient Counter windowsFired;
-    private transient long lastInvalidLog;
 
     /**
      * An operator for one engine configuration.
@@ -66,9 +59,8 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
     public SlidingAverageOperator(SlidingWindowEngine engine, ValueFunction<IN> valueFunction,
             OutputTag<IN> lateTag, OutputTag<IN> invalidTag) {
         this.engine = Objects.requireNonNull(engine, "engine");
-        this.valueFunction = Objects.requireNonNull(valueFunction, "valueFunction");
         this.lateTag = lateTag;
-        this.invalidTag = invalidTag;
+        this.invalidRecords = new InvalidRecords<>(Objects.requireNonNull(valueFunction, "valueFunction"), invalidTag);
     }
 
     @Override
@@ -77,7 +69,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         state = getPartitionedState(new ValueStateDescriptor<>("sliding-average-slices", SlidingStateSerializer.INSTANCE));
         timers = getInternalTimerService("sliding-average-timers", VoidNamespaceSerializer.INSTANCE, this);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
-        invalid = getMetricGroup().counter("numInvalidRecords");
+        invalidRecords.open(getMetricGroup());
         windowsFired = getMetricGroup().counter("numWindowsFired");
         sink = this::emit;
     }
@@ -89,15 +81,8 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
                     + " forget to call DataStream.assignTimestampsAndWatermarks(...) or to give the source a"
                     + " WatermarkStrategy with a timestamp assigner? Sliding averages run on event time.");
         }
-        double value;
-        try {
-            value = valueFunction.value(record.getValue());
-        } catch (Exception e) {
-            rejectInvalid(record, "the value function threw " + e);
-            return;
-        }
-        if (!Double.isFinite(value)) {
-            rejectInvalid(record, "the value is " + value);
+        double value = invalidRecords.read(record, output, getCurrentKey());
+        if (Double.isNaN(value)) {
             return;
         }
         SlidingWindowEngine.KeyState keyState = state.value();
@@ -119,9 +104,9 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
                     lateDropped.inc();
                 }
             }
-            case TOO_FAR_AHEAD -> rejectInvalid(record, "its timestamp " + record.getTimestamp()
+            case TOO_FAR_AHEAD -> invalidRecords.reject(record, "its timestamp " + record.getTimestamp()
                     + " is more than " + engine.spanLimit() + " slices of " + engine.sliceMillis()
-                    + " ms ahead of the key's oldest open window");
+                    + " ms ahead of the key's oldest open window", output, getCurrentKey());
         }
     }
 
@@ -163,19 +148,5 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         K key = (K) getCurrentKey();
         output.collect(new StreamRecord<>(
                 new WindowAverage<>(key, start, end, window.count(), window.sum(), window.min(), window.max()), end - 1));
-    }
-
-    private void rejectInvalid(StreamRecord<IN> record, String why) {
-        if (invalidTag != null) {
-            output.collect(invalidTag, record);
-            return;
-        }
-        invalid.inc();
-        long now = System.nanoTime();
-        if (lastInvalidLog == 0 || now - lastInvalidLog > LOG_INTERVAL_NANOS) {
-            lastInvalidLog = now;
-            LOG.warn("Dropped an invalid record for key {}: {} ({} invalid records so far; set an invalid-records"
-                    + " output to keep them)", getCurrentKey(), why, invalid.getCount());
-        }
     }
 }
