@@ -1,0 +1,88 @@
+package io.github.flinkkafkaavg.connectors.exactlyonce;
+
+import io.github.flinkkafkaavg.connectors.KafkaIn;
+import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The job under test, its input topic and the knobs the fault tests turn. */
+final class ExactlyOnceHarness {
+
+    static final int RECORDS = 200_000;
+    static final int KEYS = 120;
+    static final Oracle ORACLE = new Oracle(2026, RECORDS, KEYS);
+
+    private ExactlyOnceHarness() {}
+
+    /** Writes the oracle's input, in order, to a new 4-partition topic; returns its name. */
+    static String writeInput(EmbeddedKafka kafka) {
+        String topic = "input-" + UUID.randomUUID();
+        kafka.createTopic(topic, 4);
+        Properties props = kafka.clientProperties();
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Reading r : ORACLE.readings) {
+                producer.send(new ProducerRecord<>(topic, r.sensorId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        Oracle.json(r)));
+            }
+        }
+        return topic;
+    }
+
+    static StreamExecutionEnvironment env(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 60);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(250);
+        return env;
+    }
+
+    /** The pipeline, built with the library's builder, reading the whole input topic once. */
+    static void build(StreamExecutionEnvironment env, String bootstrap, String input, KafkaOut output, Set<Long> failAt) {
+        SlidingAverage.of(new FailingDecoder(failAt))
+                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
+                .window(Duration.ofMillis(Oracle.WINDOW)).slide(Duration.ofMillis(Oracle.SLIDE))
+                .maxOutOfOrderness(Duration.ofMillis(2 * Oracle.MAX_DISORDER))
+                .fromKafka(KafkaIn.topic(input).bootstrapServers(bootstrap).groupId("eo-" + UUID.randomUUID())
+                        .startingAtEarliest().bounded())
+                .toKafka(output)
+                .build(env);
+    }
+
+    /** Waits until the job has decoded at least {@code n} records (all attempts together), bounded. */
+    static void awaitDecoded(long n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (FailingDecoder.DECODED.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the job decoded only " + FailingDecoder.DECODED.get() + " records within " + timeout);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    static List<Long> sorted(Set<Long> s) {
+        List<Long> list = new ArrayList<>(s);
+        list.sort(null);
+        return list;
+    }
+}
