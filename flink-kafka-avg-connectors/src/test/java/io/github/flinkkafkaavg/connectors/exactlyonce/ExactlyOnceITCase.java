@@ -62,7 +62,9 @@ class ExactlyOnceITCase {
     void negativeControlAtLeastOnceUnderTheSameFailuresShowsDuplicates() throws Exception {
         String output = "out-" + UUID.randomUUID();
         KAFKA.cluster().createTopic(output, 3);
-        StreamExecutionEnvironment env = ExactlyOnceHarness.env(2);
+        // Checkpoints 2 s apart: every failure then lands well after results were written since the last one, so
+        // their replay duplicates them. (At 250 ms a failure can land before anything new was flushed.)
+        StreamExecutionEnvironment env = ExactlyOnceHarness.env(2, Duration.ofSeconds(2));
         ExactlyOnceHarness.build(env, KAFKA.bootstrapServers(), input, KafkaOut.topic(output).atLeastOnce(),
                 Set.of(37_000L, 101_000L, 166_000L));
         env.execute("at least once under task failures");
