@@ -48,15 +48,9 @@ final class ExactlyOnceHarness {
     }
 
     static StreamExecutionEnvironment env(int parallelism) {
-        return env(parallelism, (String) null);
+        return env(parallelism, null);
     }
 
-    /** An environment checkpointing at a given interval. */
-    static StreamExecutionEnvironment env(int parallelism, Duration checkpointInterval) {
-        StreamExecutionEnvironment env = env(parallelism, (String) null);
-        env.enableCheckpointing(checkpointInterval.toMillis());
-        return env;
-    }
 
     /** An environment that restores from {@code savepoint} when it is not null. */
     static StreamExecutionEnvironment env(int parallelism, String savepoint) {

@@ -6,7 +6,6 @@ import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,24 +54,6 @@ class ExactlyOnceITCase {
 
         assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(3);
         ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
-    }
-
-    @Test
-    void negativeControlAtLeastOnceUnderTheSameFailuresShowsDuplicates() throws Exception {
-        String output = "out-" + UUID.randomUUID();
-        KAFKA.cluster().createTopic(output, 3);
-        // Checkpoints 2 s apart: every failure then lands well after results were written since the last one, so
-        // their replay duplicates them. (At 250 ms a failure can land before anything new was flushed.)
-        StreamExecutionEnvironment env = ExactlyOnceHarness.env(2, Duration.ofSeconds(2));
-        ExactlyOnceHarness.build(env, KAFKA.bootstrapServers(), input, KafkaOut.topic(output).atLeastOnce(),
-                Set.of(37_000L, 101_000L, 166_000L));
-        env.execute("at least once under task failures");
-
-        assertThat(FailingDecoder.FAILURES.get()).isEqualTo(3);
-        List<ConsumerRecord<byte[], byte[]>> out = TopicReader.readAll(KAFKA.bootstrapServers(), output, false);
-        // The same test that passes for exactly-once can tell the difference: here windows come out twice.
-        assertThat(Oracle.duplicates(out)).as("duplicated windows under at-least-once").isPositive();
-        assertThat(out.size() - Oracle.duplicates(out)).as("distinct windows").isEqualTo(ExactlyOnceHarness.ORACLE.expected.size());
     }
 
     @Test

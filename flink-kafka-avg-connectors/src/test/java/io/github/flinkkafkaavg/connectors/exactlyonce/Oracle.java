@@ -77,19 +77,6 @@ final class Oracle {
         assertThat(output).hasSize(expected.size());
     }
 
-    /** How many results repeat a window already seen. */
-    static int duplicates(List<ConsumerRecord<byte[], byte[]>> output) {
-        Map<String, Integer> seen = new HashMap<>();
-        int dup = 0;
-        for (ConsumerRecord<byte[], byte[]> record : output) {
-            WindowAverage<String> a = WindowAverageJson.fromJson(record.value());
-            if (seen.merge(a.key() + "@" + a.windowStart(), 1, Integer::sum) > 1) {
-                dup++;
-            }
-        }
-        return dup;
-    }
-
     private static double relativeError(double actual, BigDecimal exact) {
         BigDecimal diff = new BigDecimal(actual).subtract(exact).abs();
         return exact.signum() == 0 ? diff.doubleValue() : diff.divide(exact.abs(), MathContext.DECIMAL64).doubleValue();
