@@ -58,6 +58,12 @@ class SlidingAverageITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
+    /** The typed pipeline most tests share; the builder is immutable, so each test specialises its own copy. */
+    private static final SlidingAverage<Reading> TEN_SECONDS_BY_TWO = SlidingAverage.of(Reading.class)
+            .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
+            .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
+            .maxOutOfOrderness(Duration.ofSeconds(2));
+
     private static StreamExecutionEnvironment env() {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -140,10 +146,7 @@ class SlidingAverageITCase {
         produce(in, records);
 
         StreamExecutionEnvironment env = env();
-        SlidingAverage.of(Reading.class)
-                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
-                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
-                .maxOutOfOrderness(Duration.ofSeconds(2))
+        TEN_SECONDS_BY_TWO
                 .maxValueBytes(4_096)
                 .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
                 .toKafka(KafkaOut.topic(out).header("producer", "poison-pill-test"))
@@ -271,10 +274,7 @@ class SlidingAverageITCase {
         produce(in, records);
 
         StreamExecutionEnvironment env = env();
-        SlidingAverage.of(Reading.class)
-                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
-                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
-                .maxOutOfOrderness(Duration.ofSeconds(2))
+        TEN_SECONDS_BY_TWO
                 .closeWindowsWhenIdle(Duration.ofSeconds(2))
                 .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest()) // unbounded
                 .toKafka(KafkaOut.topic(out))

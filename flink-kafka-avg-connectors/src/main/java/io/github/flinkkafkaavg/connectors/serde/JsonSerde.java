@@ -176,18 +176,13 @@ public final class JsonSerde {
             if (node.isMissingNode() || node.isNull()) {
                 throw new InvalidRecordException("missing field " + path);
             }
-            double v;
-            if (node.isNumber()) {
-                v = node.doubleValue();
-            } else if (node.isTextual()) {
-                try {
-                    v = Double.parseDouble(node.textValue().trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidRecordException("field " + path + " is not a number: \"" + abbreviate(node.textValue()) + "\"");
-                }
-            } else {
+            if (node.isTextual()) {
+                return TextSerde.parse("field " + path, node.textValue());
+            }
+            if (!node.isNumber()) {
                 throw new InvalidRecordException("field " + path + " is " + node.getNodeType() + ", not a number");
             }
+            double v = node.doubleValue();
             if (!Double.isFinite(v)) {
                 throw new InvalidRecordException("field " + path + " is " + v + ", not a finite number");
             }
