@@ -51,7 +51,7 @@ class RescaleFromSavepointITCase {
         StreamExecutionEnvironment first = ExactlyOnceHarness.env(before);
         ExactlyOnceHarness.buildUnbounded(first, KAFKA.bootstrapServers(), input, out);
         JobClient job = first.executeAsync("before the savepoint");
-        ExactlyOnceHarness.awaitDecoded(70_000, Duration.ofSeconds(60));
+        ExactlyOnceHarness.awaitDecoded(30_000, Duration.ofSeconds(60)); // early: the stop must land mid-stream
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         long decodedBefore = FailingDecoder.DECODED.get();
