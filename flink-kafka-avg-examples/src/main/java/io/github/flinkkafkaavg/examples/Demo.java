@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -46,6 +48,11 @@ public final class Demo {
             "  --slide D        window slide (default 2s)",
             "  --help           print this help");
 
+    private static final String READINGS = "readings";
+    private static final String AVERAGES = "averages";
+    private static final String DEAD_LETTERS = "readings-dlq";
+    private static final String LATE = "readings-late";
+
     private Demo() {}
 
     /**
@@ -83,37 +90,38 @@ public final class Demo {
         System.out.println("Starting an embedded Kafka broker (KRaft, child JVM) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopic("readings", 2);
-            kafka.createTopic("averages", 2);
-            System.out.printf("Kafka is up on %s; topics 'readings' and 'averages' created.%n", bootstrap);
+            for (String topic : List.of(READINGS, AVERAGES, DEAD_LETTERS, LATE)) {
+                kafka.createTopic(topic, 2);
+            }
+            System.out.printf("Kafka is up on %s; topics %s created.%n", bootstrap, List.of(READINGS, AVERAGES, DEAD_LETTERS, LATE));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-            SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, "readings", "averages",
-                    "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, false));
+            SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, READINGS, AVERAGES,
+                    "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, false,
+                    DEAD_LETTERS, LATE));
             JobClient job = env.executeAsync("flink-kafka-avg demo");
-            System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to 'averages'.%n",
-                    job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide));
+            System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'.%n",
+                    job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide), AVERAGES);
 
-            try (SensorDataGenerator generator = new SensorDataGenerator(bootstrap, "readings", sensors, rate, 7).start();
+            try (SensorDataGenerator generator = new SensorDataGenerator(bootstrap, READINGS, sensors, rate, 7).start();
                     KafkaConsumer<byte[], byte[]> results = committedReader(bootstrap)) {
                 System.out.printf("Generating %d readings/s for %d sensors. First averages after one window plus a"
                         + " checkpoint (about %d s). %s%n", rate, sensors, window.toSeconds() + 4,
                         duration.isZero() ? "Ctrl-C stops." : "Stopping after " + duration.toSeconds() + " s.");
-                System.out.println();
-                System.out.println("  arrived   key        window (event time)    average     count    min       max");
+                LiveView view = new LiveView(System.console() != null);
                 long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-                long printed = 0;
                 while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(250))) {
-                        print(WindowAverageJson.fromJson(record.value()));
-                        printed++;
+                        view.accept(record);
                     }
+                    view.render(generator.sent());
                     if (job.getJobStatus().get().isGloballyTerminalState()) {
                         System.out.println("The job ended unexpectedly: " + job.getJobStatus().get());
                         break;
                     }
                 }
-                System.out.printf("%nStopping: %d readings sent, %d averages received.%n", generator.sent(), printed);
+                System.out.printf("%nStopping: %d readings sent, %d averages, %d dead letters, %d late readings"
+                        + " received.%n", generator.sent(), view.averages, view.deadLetters, view.late);
             } finally {
                 try {
                     job.cancel().get(30, TimeUnit.SECONDS);
@@ -127,6 +135,74 @@ public final class Demo {
         }
     }
 
+    /**
+     * The console view: the latest average per sensor and a status line, redrawn in place once a second on a
+     * terminal; on a pipe or file, the same table every five seconds.
+     */
+    private static final class LiveView {
+        private final boolean terminal;
+        private final Map<String, WindowAverage<String>> latest = new TreeMap<>();
+        private final long started = System.nanoTime();
+        private long lastRender;
+        private long lastSent;
+        private long lastSentAt = System.nanoTime();
+        private double ratePerSecond;
+        long averages;
+        long deadLetters;
+        long late;
+
+        LiveView(boolean terminal) {
+            this.terminal = terminal;
+        }
+
+        void accept(ConsumerRecord<byte[], byte[]> record) {
+            switch (record.topic()) {
+                case AVERAGES -> {
+                    averages++;
+                    WindowAverage<String> r = WindowAverageJson.fromJson(record.value());
+                    WindowAverage<String> previous = latest.get(r.key());
+                    if (previous == null || previous.windowEnd() <= r.windowEnd()) {
+                        latest.put(r.key(), r);
+                    }
+                }
+                case DEAD_LETTERS -> deadLetters++;
+                case LATE -> late++;
+                default -> { }
+            }
+        }
+
+        void render(long sent) {
+            long now = System.nanoTime();
+            if (now - lastRender < (terminal ? 1_000_000_000L : 5_000_000_000L)) {
+                return;
+            }
+            ratePerSecond = (sent - lastSent) * 1e9 / Math.max(1, now - lastSentAt);
+            lastSent = sent;
+            lastSentAt = now;
+            lastRender = now;
+            StringBuilder out = new StringBuilder();
+            if (terminal) {
+                out.append("\033[H\033[2J"); // home and clear: redraw in place
+            }
+            out.append(String.format(Locale.ROOT, "flink-kafka-avg demo — %d s — latest window per sensor (Ctrl-C stops)%n%n",
+                    (now - started) / 1_000_000_000L));
+            out.append(String.format(Locale.ROOT, "  %-10s %-21s %9s %7s %8s %8s%n", "sensor", "window (event time)",
+                    "average", "count", "min", "max"));
+            for (WindowAverage<String> r : latest.values()) {
+                out.append(String.format(Locale.ROOT, "  %-10s [%s, %s) %9.3f %7d %8.3f %8.3f%n", r.key(),
+                        CLOCK.format(Instant.ofEpochMilli(r.windowStart())), CLOCK.format(Instant.ofEpochMilli(r.windowEnd())),
+                        r.average(), r.count(), r.min(), r.max()));
+            }
+            if (latest.isEmpty()) {
+                out.append("  (waiting for the first window to close and its checkpoint to commit)\n");
+            }
+            out.append(String.format(Locale.ROOT, "%nin: %,d readings (%.0f/s)   windows emitted: %,d   late: %,d   dead letters: %,d%n",
+                    sent, ratePerSecond, averages, late, deadLetters));
+            System.out.print(out);
+            System.out.flush();
+        }
+    }
+
     private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
         Properties props = new Properties();
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -135,13 +211,8 @@ public final class Demo {
         props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of("averages"));
+        consumer.subscribe(List.of(AVERAGES, DEAD_LETTERS, LATE));
         return consumer;
     }
 
-    private static void print(WindowAverage<String> r) {
-        System.out.printf(Locale.ROOT, "  %s  %-9s  [%s, %s)  %9.3f  %7d  %8.3f  %8.3f%n",
-                CLOCK.format(Instant.now()), r.key(), CLOCK.format(Instant.ofEpochMilli(r.windowStart())),
-                CLOCK.format(Instant.ofEpochMilli(r.windowEnd())), r.average(), r.count(), r.min(), r.max());
-    }
 }

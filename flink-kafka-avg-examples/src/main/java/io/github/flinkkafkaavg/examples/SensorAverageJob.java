@@ -36,11 +36,13 @@ public final class SensorAverageJob {
             "  --max-out-of-orderness D    how late a reading may arrive and still count (default 2s)",
             "  --checkpoint-interval D     checkpoint interval; results become visible when a checkpoint completes (default 10s)",
             "  --parallelism N             job parallelism (default: the cluster's)",
+            "  --dead-letter-topic NAME    topic for readings that cannot be read, byte for byte (default: count and log)",
+            "  --late-topic NAME           topic for readings too late for every window (default: count and drop)",
             "  --bounded                   stop at the input's end offsets as of the start (backfills and tests)",
             "  --help                      print this help");
 
     static final Set<String> OPTIONS = Set.of("bootstrap-servers", "input-topic", "output-topic", "group-id", "window",
-            "slide", "max-out-of-orderness", "checkpoint-interval", "parallelism");
+            "slide", "max-out-of-orderness", "checkpoint-interval", "parallelism", "dead-letter-topic", "late-topic");
     static final Set<String> FLAGS = Set.of("bounded", "help");
 
     private SensorAverageJob() {}
@@ -76,6 +78,8 @@ public final class SensorAverageJob {
      * @param checkpointInterval the checkpoint interval, which is also when results become visible
      * @param parallelism the job parallelism, or -1 for the environment's
      * @param bounded stop at the end offsets the input has when the job starts
+     * @param deadLetterTopic where unreadable readings go, byte for byte; null to count and log them
+     * @param lateTopic where readings too late for every window go; null to count and drop them
      */
     public record Settings(
             String bootstrapServers,
@@ -87,7 +91,9 @@ public final class SensorAverageJob {
             Duration maxOutOfOrderness,
             Duration checkpointInterval,
             int parallelism,
-            boolean bounded) {
+            boolean bounded,
+            String deadLetterTopic,
+            String lateTopic) {
 
         static Settings from(Args args) {
             Settings settings = new Settings(
@@ -100,7 +106,9 @@ public final class SensorAverageJob {
                     args.getDuration("max-out-of-orderness", Duration.ofSeconds(2)),
                     args.getDuration("checkpoint-interval", Duration.ofSeconds(10)),
                     args.getInt("parallelism", -1),
-                    args.has("bounded"));
+                    args.has("bounded"),
+                    args.get("dead-letter-topic", null),
+                    args.get("late-topic", null));
             if (settings.slide.isZero() || settings.slide.isNegative() || settings.slide.compareTo(settings.window) > 0) {
                 throw new IllegalArgumentException("--slide must be positive and at most --window (" + settings.window
                         + "), but was " + settings.slide);
@@ -125,13 +133,19 @@ public final class SensorAverageJob {
         if (s.bounded) {
             input = input.startingAtEarliest().bounded();
         }
-        SlidingAverage.of(SensorReading.class)
+        SlidingAverage<SensorReading> job = SlidingAverage.of(SensorReading.class)
                 .key(SensorReading::sensorId).value(SensorReading::value).eventTime(SensorReading::timestamp)
                 .window(s.window).slide(s.slide)
                 .maxOutOfOrderness(s.maxOutOfOrderness)
                 .fromKafka(input)
                 .toKafka(KafkaOut.topic(s.outputTopic).transactionalIdPrefix("flink-kafka-avg-sensor-" + s.outputTopic))
-                .name("sensor-average")
-                .build(env);
+                .name("sensor-average");
+        if (s.deadLetterTopic != null) {
+            job = job.deadLetters(KafkaOut.topic(s.deadLetterTopic));
+        }
+        if (s.lateTopic != null) {
+            job = job.lateRecords(KafkaOut.topic(s.lateTopic));
+        }
+        job.build(env);
     }
 }
