@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,7 @@ import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -206,12 +208,20 @@ public final class Demo {
     private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
         Properties props = new Properties();
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "demo-reader-" + UUID.randomUUID());
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(AVERAGES, DEAD_LETTERS, LATE));
+        // Assigned, not subscribed: no consumer group, so closing never waits for a coordinator — the broker may
+        // already be gone when Ctrl-C or a closed terminal stops the demo.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(AVERAGES, DEAD_LETTERS, LATE)) {
+            for (int p = 0; p < 2; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
         return consumer;
     }
 
