@@ -1,7 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
 import io.github.flinkkafkaavg.core.MovingAverage;
-import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -11,14 +10,12 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <K> the key type
  */
-public final class MovingAverageTypeInfo<K> extends TypeInformation<MovingAverage<K>> {
+public final class MovingAverageTypeInfo<K> extends KeyedResultTypeInfo<MovingAverage<K>, K> {
 
     private static final long serialVersionUID = 1L;
 
-    private final TypeInformation<K> keyType;
-
     private MovingAverageTypeInfo(TypeInformation<K> keyType) {
-        this.keyType = Objects.requireNonNull(keyType, "keyType");
+        super(keyType);
     }
 
     /**
@@ -33,22 +30,7 @@ public final class MovingAverageTypeInfo<K> extends TypeInformation<MovingAverag
     }
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
     public int getArity() {
-        return 4;
-    }
-
-    @Override
-    public int getTotalFields() {
         return 4;
     }
 
@@ -59,32 +41,7 @@ public final class MovingAverageTypeInfo<K> extends TypeInformation<MovingAverag
     }
 
     @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<MovingAverage<K>> createSerializer(SerializerConfig config) {
-        return new MovingAverageSerializer<>(keyType.createSerializer(config));
-    }
-
-    @Override
-    public String toString() {
-        return "MovingAverage<" + keyType + ">";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MovingAverageTypeInfo<?> that && keyType.equals(that.keyType);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * MovingAverageTypeInfo.class.hashCode() + keyType.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof MovingAverageTypeInfo;
+        return new MovingAverageSerializer<>(keyType().createSerializer(config));
     }
 }

@@ -1,7 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
 import io.github.flinkkafkaavg.core.WindowAverage;
-import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -16,14 +15,12 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <K> the key type
  */
-public final class WindowAverageTypeInfo<K> extends TypeInformation<WindowAverage<K>> {
+public final class WindowAverageTypeInfo<K> extends KeyedResultTypeInfo<WindowAverage<K>, K> {
 
     private static final long serialVersionUID = 1L;
 
-    private final TypeInformation<K> keyType;
-
     private WindowAverageTypeInfo(TypeInformation<K> keyType) {
-        this.keyType = Objects.requireNonNull(keyType, "keyType");
+        super(keyType);
     }
 
     /**
@@ -37,32 +34,8 @@ public final class WindowAverageTypeInfo<K> extends TypeInformation<WindowAverag
         return new WindowAverageTypeInfo<>(keyType);
     }
 
-    /**
-     * The key's type information.
-     *
-     * @return the key type
-     */
-    public TypeInformation<K> keyType() {
-        return keyType;
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
     @Override
     public int getArity() {
-        return 7;
-    }
-
-    @Override
-    public int getTotalFields() {
         return 7;
     }
 
@@ -73,32 +46,7 @@ public final class WindowAverageTypeInfo<K> extends TypeInformation<WindowAverag
     }
 
     @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<WindowAverage<K>> createSerializer(SerializerConfig config) {
-        return new WindowAverageSerializer<>(keyType.createSerializer(config));
-    }
-
-    @Override
-    public String toString() {
-        return "WindowAverage<" + keyType + ">";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof WindowAverageTypeInfo<?> that && that.canEqual(this) && keyType.equals(that.keyType);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * WindowAverageTypeInfo.class.hashCode() + keyType.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof WindowAverageTypeInfo;
+        return new WindowAverageSerializer<>(keyType().createSerializer(config));
     }
 }
