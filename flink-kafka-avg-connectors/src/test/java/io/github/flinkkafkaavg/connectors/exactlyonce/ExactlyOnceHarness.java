@@ -70,7 +70,13 @@ final class ExactlyOnceHarness {
 
     /** The pipeline, built with the library's builder, reading the whole input topic once and then finishing. */
     static void build(StreamExecutionEnvironment env, String bootstrap, String input, KafkaOut output, Set<Long> failAt) {
-        pipeline(failAt).fromKafka(KafkaIn.topic(input).bootstrapServers(bootstrap).groupId("eo-" + UUID.randomUUID())
+        build(env, bootstrap, input, output, new FailingDecoder(failAt));
+    }
+
+    /** The same bounded pipeline, decoding with {@code decoder}. */
+    static void build(StreamExecutionEnvironment env, String bootstrap, String input, KafkaOut output,
+            FailingDecoder decoder) {
+        pipeline(decoder).fromKafka(KafkaIn.topic(input).bootstrapServers(bootstrap).groupId("eo-" + UUID.randomUUID())
                 .startingAtEarliest().bounded()).toKafka(output).build(env);
     }
 
@@ -80,13 +86,13 @@ final class ExactlyOnceHarness {
      * a restore (FLINK-31006, FLINK-33466: the restored enumerator never signals "no more splits").
      */
     static void buildUnbounded(StreamExecutionEnvironment env, String bootstrap, String input, KafkaOut output) {
-        pipeline(Set.of()).closeWindowsWhenIdle(Duration.ofSeconds(5))
+        pipeline(new FailingDecoder(Set.of())).closeWindowsWhenIdle(Duration.ofSeconds(5))
                 .fromKafka(KafkaIn.topic(input).bootstrapServers(bootstrap).groupId("eo-unbounded").startingAtEarliest())
                 .toKafka(output).build(env);
     }
 
-    private static SlidingAverage<Reading> pipeline(Set<Long> failAt) {
-        return SlidingAverage.of(new FailingDecoder(failAt))
+    private static SlidingAverage<Reading> pipeline(FailingDecoder decoder) {
+        return SlidingAverage.of(decoder)
                 .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
                 .window(Duration.ofMillis(Oracle.WINDOW)).slide(Duration.ofMillis(Oracle.SLIDE))
                 .maxOutOfOrderness(Duration.ofMillis(2 * Oracle.MAX_DISORDER));

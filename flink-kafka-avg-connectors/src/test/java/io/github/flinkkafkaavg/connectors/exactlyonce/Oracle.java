@@ -55,8 +55,11 @@ final class Oracle {
                 Double.toString(r.celsius()), r.time().toEpochMilli()).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Each expected window exactly once, nothing else, counts exact and averages within 1e-12 of BigDecimal. */
-    void assertExactlyOnce(List<ConsumerRecord<byte[], byte[]>> output) {
+    /** How an output differs from the oracle: results with wrong values, windows seen twice or more, windows absent. */
+    record Comparison(List<String> unexpected, List<String> duplicated, List<String> missing) {}
+
+    /** Compares a complete output with the expected windows, without judging it. */
+    Comparison compare(List<ConsumerRecord<byte[], byte[]>> output) {
         Map<String, Integer> seen = new HashMap<>();
         List<String> unexpected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : output) {
@@ -71,9 +74,15 @@ final class Oracle {
         }
         List<String> duplicated = seen.entrySet().stream().filter(x -> x.getValue() > 1).map(Map.Entry::getKey).toList();
         List<String> missing = expected.keySet().stream().filter(id -> !seen.containsKey(id)).toList();
-        assertThat(unexpected).as("results that differ from the oracle").isEmpty();
-        assertThat(duplicated).as("windows emitted more than once").isEmpty();
-        assertThat(missing).as("windows never emitted").isEmpty();
+        return new Comparison(unexpected, duplicated, missing);
+    }
+
+    /** Each expected window exactly once, nothing else, counts exact and averages within 1e-12 of BigDecimal. */
+    void assertExactlyOnce(List<ConsumerRecord<byte[], byte[]>> output) {
+        Comparison c = compare(output);
+        assertThat(c.unexpected()).as("results that differ from the oracle").isEmpty();
+        assertThat(c.duplicated()).as("windows emitted more than once").isEmpty();
+        assertThat(c.missing()).as("windows never emitted").isEmpty();
         assertThat(output).hasSize(expected.size());
     }
 
