@@ -5,7 +5,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import io.github.flinkkafkaavg.connectors.internal.WithHeaders;
+import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Where results (or dead letters) go. An immutable value; each setter returns a new one.
@@ -145,6 +152,79 @@ public final class KafkaOut {
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
                 Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * A {@code KafkaSink} for any other stream of the job with this output's settings — delivery guarantee,
+     * transactional id prefix (default {@code flink-kafka-avg-<topic>}), transaction timeout, headers and properties
+     * — so derived streams (alerts, prices, counts) reach Kafka with the same guarantees as the averages. With
+     * exactly-once the job must checkpoint, and the transaction timeout must exceed the checkpoint interval.
+     *
+     * @param serializer turns a value into a Kafka record for this topic
+     * @param <R> the value type
+     * @return the sink, for {@code stream.sinkTo(...)}
+     * @throws IllegalStateException when the bootstrap servers are not set
+     */
+    public <R> KafkaSink<R> sink(KafkaRecordSerializationSchema<R> serializer) {
+        return sink(serializer, "flink-kafka-avg-" + topic);
+    }
+
+    /**
+     * A sink writing each value as JSON ({@link JsonSerde#encoder()}), keyed by {@code key} as UTF-8 text, with the
+     * element's timestamp as the record timestamp; otherwise as {@link #sink(KafkaRecordSerializationSchema)}.
+     *
+     * @param key the record key of a value, e.g. {@code Alert::zone}
+     * @param <R> the value type
+     * @return the sink
+     * @throws IllegalStateException when the bootstrap servers are not set
+     */
+    public <R> KafkaSink<R> jsonSink(KeyFunction<R> key) {
+        Objects.requireNonNull(key, "key");
+        return sink(new JsonRecords<>(topic, key));
+    }
+
+    <R> KafkaSink<R> sink(KafkaRecordSerializationSchema<R> serializer, String defaultTransactionalIdPrefix) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalStateException("KafkaOut(" + topic + "): bootstrapServers is not set: call"
+                    + " .bootstrapServers(\"host:9092\") before sink(...)");
+        }
+        KafkaSinkBuilder<R> sink = KafkaSink.<R>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(headers.isEmpty() ? serializer : new WithHeaders<>(serializer, headers))
+                .setDeliveryGuarantee(guarantee)
+                .setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Stable across restarts (so a restarted job aborts its own leftovers), distinct per output.
+            sink.setTransactionalIdPrefix(transactionalIdPrefix != null ? transactionalIdPrefix
+                    : defaultTransactionalIdPrefix);
+        }
+        properties.forEach(sink::setProperty);
+        return sink.build();
+    }
+
+    /** Values as JSON, keys as text, the element's timestamp as the record's. */
+    private static final class JsonRecords<R> implements KafkaRecordSerializationSchema<R> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+        private final KeyFunction<R> key;
+        private final JsonSerde.Encoder<R> encoder = JsonSerde.encoder();
+
+        JsonRecords(String topic, KeyFunction<R> key) {
+            this.topic = topic;
+            this.key = key;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(R value, KafkaSinkContext context, Long timestamp) {
+            Object k;
+            try {
+                k = key.key(value);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("the key function of output " + topic + " failed on " + value, e);
+            }
+            return new ProducerRecord<>(topic, null, timestamp,
+                    k == null ? null : String.valueOf(k).getBytes(StandardCharsets.UTF_8), encoder.encode(value));
+        }
     }
 
     @Override

@@ -23,7 +23,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -753,18 +752,8 @@ public final class SlidingAverage<T> {
     }
 
     private <R> KafkaSink<R> kafkaSink(KafkaOut out, KafkaRecordSerializationSchema<R> serializer, String role) {
-        KafkaSinkBuilder<R> sink = KafkaSink.<R>builder()
-                .setBootstrapServers(out.bootstrapServers)
-                .setRecordSerializer(out.headers.isEmpty() ? serializer : new WithHeaders<>(serializer, out.headers))
-                .setDeliveryGuarantee(out.guarantee)
-                .setProperty("transaction.timeout.ms", String.valueOf(out.transactionTimeout.toMillis()));
-        if (out.guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            // Stable across restarts (so a restarted job aborts its own leftovers), distinct per output and pipeline.
-            sink.setTransactionalIdPrefix(out.transactionalIdPrefix != null ? out.transactionalIdPrefix
-                    : "flink-kafka-avg-" + name + "-" + role + "-" + out.topic);
-        }
-        out.properties.forEach(sink::setProperty);
-        return sink.build();
+        // Distinct per pipeline, role and output, so two pipelines of one job never share transactional ids.
+        return out.sink(serializer, "flink-kafka-avg-" + name + "-" + role + "-" + out.topic);
     }
 
     private static OffsetsInitializer startingOffsets(KafkaIn in) {

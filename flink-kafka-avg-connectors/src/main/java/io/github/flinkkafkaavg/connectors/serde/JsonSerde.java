@@ -58,6 +58,50 @@ public final class JsonSerde {
         return new Fields(JsonPath.parse("key path", keyPath), JsonPath.parse("value path", valuePath), null);
     }
 
+    /**
+     * Encodes values of any Jackson-bindable type (records, POJOs, maps) as JSON, with {@code java.time} instants
+     * as epoch milliseconds, so that {@link #of(Class)} reads them back. Serializable; the mapper is made on first use.
+     *
+     * @param <T> the value type
+     * @return an encoder
+     */
+    public static <T> Encoder<T> encoder() {
+        return new Encoder<>();
+    }
+
+    /**
+     * Writes values as JSON bytes; see {@link #encoder()}.
+     *
+     * @param <T> the value type
+     */
+    public static final class Encoder<T> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient ObjectMapper mapper;
+
+        private Encoder() {}
+
+        /**
+         * The JSON of one value.
+         *
+         * @param value the value
+         * @return its UTF-8 JSON
+         * @throws IllegalArgumentException when Jackson cannot write the type
+         */
+        public byte[] encode(T value) {
+            if (mapper == null) {
+                mapper = ((JsonMapper) mapper()).rebuild()
+                        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+                        .build();
+            }
+            try {
+                return mapper.writeValueAsBytes(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+        }
+    }
+
     /** The mapper every JSON decoder of this library uses: strict about values, lenient about extra fields. */
     static ObjectMapper mapper() {
         JsonFactory factory = JsonFactory.builder()
