@@ -58,6 +58,18 @@ final class Args {
         }
     }
 
+    double getDouble(String name, double fallback) {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, but was '" + value + "'");
+        }
+    }
+
     Duration getDuration(String name, Duration fallback) {
         String value = values.get(name);
         if (value == null) {

@@ -1,0 +1,119 @@
+package io.github.flinkkafkaavg.examples;
+
+import io.github.flinkkafkaavg.connectors.KafkaIn;
+import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The options every example job shares — Kafka servers and topics, group id, checkpointing, parallelism, dead
+ * letters, bounded mode — with their help text, so each job only adds what is its own.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param inputTopic the topic the job reads
+ * @param outputTopic the topic the job's main results go to
+ * @param groupId the consumer group id
+ * @param checkpointInterval the checkpoint interval, which is also when results become visible
+ * @param parallelism the job parallelism, or -1 for the environment's
+ * @param bounded stop at the end offsets the input has when the job starts
+ * @param deadLetterTopic where unreadable records go, byte for byte; null to count and log them
+ */
+record JobOptions(
+        String bootstrapServers,
+        String inputTopic,
+        String outputTopic,
+        String groupId,
+        Duration checkpointInterval,
+        int parallelism,
+        boolean bounded,
+        String deadLetterTopic) {
+
+    static final Set<String> FLAGS = Set.of("bounded", "help");
+    private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "input-topic", "output-topic", "group-id",
+            "checkpoint-interval", "parallelism", "dead-letter-topic");
+
+    /** The shared options plus a job's own. */
+    static Set<String> options(String... own) {
+        Set<String> all = new HashSet<>(OPTIONS);
+        all.addAll(List.of(own));
+        return all;
+    }
+
+    /**
+     * The help text: the job's summary, its input and output, the shared options, then its own option lines.
+     *
+     * @param summary what the job does, one line
+     * @param input the input topic's default and what it holds
+     * @param output the output topic's default and what it gets
+     * @param own the job's own option lines, already formatted like the shared ones
+     */
+    static String help(String summary, String[] input, String[] output, String... own) {
+        List<String> lines = new ArrayList<>(List.of(summary, "", "Options (all optional):",
+                "  --bootstrap-servers HOSTS   Kafka bootstrap servers (default localhost:9092)",
+                "  --input-topic NAME          " + input[1] + " (default " + input[0] + ")",
+                "  --output-topic NAME         " + output[1] + " (default " + output[0] + ")",
+                "  --group-id NAME             consumer group id (default: derived from the job)"));
+        lines.addAll(List.of(own));
+        lines.addAll(List.of(
+                "  --checkpoint-interval D     checkpoint interval; results become visible when a checkpoint completes (default 10s)",
+                "  --parallelism N             job parallelism (default: the cluster's)",
+                "  --dead-letter-topic NAME    topic for records that cannot be read, byte for byte (default: count and log)",
+                "  --bounded                   stop at the input's end offsets as of the start (backfills and tests)",
+                "  --help                      print this help"));
+        return String.join("\n", lines);
+    }
+
+    static JobOptions from(Args args, String defaultInput, String defaultOutput, String defaultGroup) {
+        return new JobOptions(
+                args.get("bootstrap-servers", "localhost:9092"),
+                args.get("input-topic", defaultInput),
+                args.get("output-topic", defaultOutput),
+                args.get("group-id", defaultGroup),
+                args.getDuration("checkpoint-interval", Duration.ofSeconds(10)),
+                args.getInt("parallelism", -1),
+                args.has("bounded"),
+                args.get("dead-letter-topic", null));
+    }
+
+    /** Parallelism and checkpointing (the exactly-once sinks commit on checkpoints). */
+    void configure(StreamExecutionEnvironment env) {
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+        env.enableCheckpointing(checkpointInterval.toMillis());
+    }
+
+    KafkaIn input() {
+        KafkaIn in = KafkaIn.topic(inputTopic).bootstrapServers(bootstrapServers).groupId(groupId);
+        return bounded ? in.startingAtEarliest().bounded() : in;
+    }
+
+    /** An exactly-once output on the job's cluster, with a transactional id prefix unique to the job and topic. */
+    KafkaOut output(String job, String topic) {
+        return KafkaOut.topic(topic).bootstrapServers(bootstrapServers).transactionalIdPrefix(job + "-" + topic);
+    }
+
+    /** Input, main output and dead letters of a builder. */
+    <T> SlidingAverage<T> wire(SlidingAverage<T> averaging, String job) {
+        return wire(averaging, job, outputTopic);
+    }
+
+    /** Input and dead letters of a builder; its averages go to {@code resultTopic}. */
+    <T> SlidingAverage<T> wire(SlidingAverage<T> averaging, String job, String resultTopic) {
+        SlidingAverage<T> wired = averaging.fromKafka(input()).toKafka(output(job, resultTopic)).name(job);
+        return deadLetterTopic == null ? wired : wired.deadLetters(output(job, deadLetterTopic));
+    }
+
+    /** Fails with the option's name when a duration is zero or negative. */
+    static Duration positive(String option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("--" + option + " must be positive, but was " + value);
+        }
+        return value;
+    }
+}

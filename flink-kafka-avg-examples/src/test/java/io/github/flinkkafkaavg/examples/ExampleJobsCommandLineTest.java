@@ -1,0 +1,108 @@
+package io.github.flinkkafkaavg.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.flinkkafkaavg.connectors.serde.InvalidRecordException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example job's command line: --help lists its options, a typo or a bad value fails naming the option. */
+class ExampleJobsCommandLineTest {
+
+    interface Main {
+        void run(String[] args) throws Exception;
+    }
+
+    static Stream<Arguments> jobs() {
+        return Stream.of(
+                Arguments.of("sensor", (Main) SensorAverageJob::main, List.of("--window", "--slide", "--late-topic")),
+                Arguments.of("counts", (Main) WindowedCountJob::main, List.of("--window")),
+                Arguments.of("moving", (Main) MovingAverageJob::main, List.of("--last-n", "--emit-only-when-full")),
+                Arguments.of("pricing", (Main) DynamicPricingJob::main,
+                        List.of("--window", "--slide", "--alert-topic", "--alert-threshold", "--alert-windows")),
+                Arguments.of("latency", (Main) LogLatencyJob::main, List.of("--window", "--slide", "--output-path")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobs")
+    void helpListsTheSharedAndTheJobsOwnOptions(String name, Main main, List<String> own) throws Exception {
+        String help = stdout(main, "--help");
+        assertThat(help).contains("--bootstrap-servers", "--input-topic", "--output-topic", "--checkpoint-interval",
+                "--parallelism", "--dead-letter-topic", "--bounded", "--help");
+        assertThat(help).contains(own);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobs")
+    void anUnknownOptionFailsNamingIt(String name, Main main, List<String> own) {
+        assertThatThrownBy(() -> main.run(new String[] {"--windw", "10s"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option --windw");
+    }
+
+    @Test
+    void badValuesFailNamingTheOption() {
+        assertThatThrownBy(() -> WindowedCountJob.main(new String[] {"--window", "ten seconds"}))
+                .hasMessageContaining("--window must be a duration");
+        assertThatThrownBy(() -> WindowedCountJob.main(new String[] {"--window", "0s"}))
+                .hasMessageContaining("--window must be positive");
+        assertThatThrownBy(() -> MovingAverageJob.main(new String[] {"--last-n", "0"}))
+                .hasMessageContaining("--last-n must be at least 1");
+        assertThatThrownBy(() -> DynamicPricingJob.main(new String[] {"--max-surge", "high"}))
+                .hasMessageContaining("--max-surge must be a number");
+        assertThatThrownBy(() -> DynamicPricingJob.main(new String[] {"--alert-windows", "0"}))
+                .hasMessageContaining("--alert-windows at least 1");
+        assertThatThrownBy(() -> LogLatencyJob.main(new String[] {"--parallelism", "two"}))
+                .hasMessageContaining("--parallelism must be a whole number");
+    }
+
+    @Test
+    void accessLogLinesParseInCombinedAndCommonFormat() throws Exception {
+        LogLatencyJob.Request r = LogLatencyJob.parse("10.1.2.3 - alice [25/Nov/2026:14:00:07 +0100] "
+                + "\"GET /api/orders?id=7&x=1 HTTP/1.1\" 200 512 \"https://shop/\" \"Mozilla/5.0 (X11)\" 0.123");
+        assertThat(r.endpoint()).isEqualTo("GET /api/orders");
+        assertThat(r.latencyMillis()).isEqualTo(123.0);
+        assertThat(r.timestamp()).isEqualTo(java.time.Instant.parse("2026-11-25T13:00:07Z").toEpochMilli());
+        assertThat(LogLatencyJob.parse("::1 - - [01/Jan/2026:00:00:00 +0000] \"POST /login HTTP/2.0\" 302 - 1.5")
+                .latencyMillis()).isEqualTo(1500.0);
+    }
+
+    @Test
+    void malformedAccessLogLinesSayWhy() {
+        assertThatThrownBy(() -> LogLatencyJob.parse("GET / 200")).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("not an access-log line");
+        assertThatThrownBy(() -> LogLatencyJob.parse(
+                "1.2.3.4 - - [31/Foo/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 0.1"))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("bad time");
+        assertThatThrownBy(() -> LogLatencyJob.parse(
+                "1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1 -0.1"))
+                .isInstanceOf(InvalidRecordException.class);
+    }
+
+    @Test
+    void wordsAreTrimmedAndLowerCasedAndBlankOrBrokenTextIsRefused() throws Exception {
+        WindowedCountJob.WordDecoder decoder = new WindowedCountJob.WordDecoder();
+        assertThat(decoder.decode(" Flink\n".getBytes(StandardCharsets.UTF_8))).isEqualTo("flink");
+        assertThatThrownBy(() -> decoder.decode(" \t".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("blank");
+        assertThatThrownBy(() -> decoder.decode(new byte[] {(byte) 0xC3, (byte) 0x28})).hasMessageContaining("UTF-8");
+    }
+
+    private static String stdout(Main main, String... args) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            main.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
