@@ -276,7 +276,8 @@ class SlidingAverageITCase {
         StreamExecutionEnvironment env = env();
         TEN_SECONDS_BY_TWO
                 .closeWindowsWhenIdle(Duration.ofSeconds(2))
-                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest()) // unbounded
+                // unbounded, and from the default position: the group has no committed offsets, so the earliest
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).groupId("g-" + UUID.randomUUID()))
                 .toKafka(KafkaOut.topic(out))
                 .build(env);
         var job = env.executeAsync("close when idle");

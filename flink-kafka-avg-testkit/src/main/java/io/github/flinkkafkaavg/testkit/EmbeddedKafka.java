@@ -439,6 +439,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
             config.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
             config.put("group.initial.rebalance.delay.ms", "0");
+            // Keep every record: tests write event-time timestamps from the past (results carry windowEnd - 1), and
+            // the default 7-day time-based retention would delete such segments 30 s after start, mid-test.
+            config.put("log.retention.ms", "-1");
             // Fence a dead node within seconds (production default: 9 s) so failover tests stay short.
             config.put("broker.heartbeat.interval.ms", "500");
             config.put("broker.session.timeout.ms", "3000");
