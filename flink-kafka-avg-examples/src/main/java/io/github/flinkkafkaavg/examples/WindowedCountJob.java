@@ -32,6 +32,7 @@ public final class WindowedCountJob {
             new String[] {"words", "topic of words, one per record (UTF-8; case and surrounding blanks ignored)"},
             new String[] {"word-counts", "topic of JSON results per word and window; \"count\" is the count"},
             "  --window DURATION           window size, e.g. 10s (default 10s)",
+            "  --slide DURATION            how often a window starts (default: the window size, i.e. tumbling)",
             "  --max-out-of-orderness D    how far behind the newest record timestamp a record may be (default 2s)");
 
     private WindowedCountJob() {}
@@ -43,14 +44,15 @@ public final class WindowedCountJob {
      * @throws Exception when the job fails
      */
     public static void main(String[] args) throws Exception {
-        Args parsed = Args.parse(args, JobOptions.options("window", "max-out-of-orderness"), JobOptions.FLAGS);
+        Args parsed = Args.parse(args, JobOptions.options("window", "slide", "max-out-of-orderness"), JobOptions.FLAGS);
         if (parsed.has("help")) {
             System.out.println(HELP);
             return;
         }
+        Duration window = JobOptions.positive("window", parsed.getDuration("window", Duration.ofSeconds(10)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, JobOptions.from(parsed, "words", "word-counts", "flink-kafka-avg-word-counts"),
-                JobOptions.positive("window", parsed.getDuration("window", Duration.ofSeconds(10))),
+        build(env, JobOptions.from(parsed, "words", "word-counts", "flink-kafka-avg-word-counts"), window,
+                JobOptions.positive("slide", parsed.getDuration("slide", window)),
                 parsed.getDuration("max-out-of-orderness", Duration.ofSeconds(2)));
         env.execute("flink-kafka-avg windowed counts");
     }
@@ -60,14 +62,16 @@ public final class WindowedCountJob {
      *
      * @param env the environment
      * @param options the shared options
-     * @param window the tumbling window size
+     * @param window the window size
+     * @param slide how often a window starts; the window size for tumbling windows
      * @param maxOutOfOrderness how far behind the newest record timestamp a record may be and still count
      */
-    static void build(StreamExecutionEnvironment env, JobOptions options, Duration window, Duration maxOutOfOrderness) {
+    static void build(StreamExecutionEnvironment env, JobOptions options, Duration window, Duration slide,
+            Duration maxOutOfOrderness) {
         options.configure(env);
         // Counting is averaging the constant 1: the result's count is the number of words in the window.
         options.wire(SlidingAverage.of(new WordDecoder()).key(word -> word).value(word -> 1.0)
-                .window(window).maxOutOfOrderness(maxOutOfOrderness), NAME).build(env);
+                .window(window).slide(slide).maxOutOfOrderness(maxOutOfOrderness), NAME).build(env);
     }
 
     /** A record's value as one lower-case word. */

@@ -24,7 +24,7 @@ class ExampleJobsCommandLineTest {
     static Stream<Arguments> jobs() {
         return Stream.of(
                 Arguments.of("sensor", (Main) SensorAverageJob::main, List.of("--window", "--slide", "--late-topic")),
-                Arguments.of("counts", (Main) WindowedCountJob::main, List.of("--window")),
+                Arguments.of("counts", (Main) WindowedCountJob::main, List.of("--window", "--slide")),
                 Arguments.of("moving", (Main) MovingAverageJob::main, List.of("--last-n", "--emit-only-when-full")),
                 Arguments.of("pricing", (Main) DynamicPricingJob::main,
                         List.of("--window", "--slide", "--alert-topic", "--alert-threshold", "--alert-windows")),

@@ -80,7 +80,7 @@ class ExampleJobsITCase {
         produce(options, records);
 
         StreamExecutionEnvironment env = env();
-        WindowedCountJob.build(env, options, Duration.ofSeconds(10), Duration.ofSeconds(2));
+        WindowedCountJob.build(env, options, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2));
         env.execute("windowed counts");
 
         Map<String, Long> actual = new TreeMap<>();
