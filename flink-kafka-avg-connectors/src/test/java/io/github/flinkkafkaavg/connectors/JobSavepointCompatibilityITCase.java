@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.serde.Reading;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -156,34 +154,16 @@ class JobSavepointCompatibilityITCase {
     }
 
     private static void assertEveryWindowExactlyOnce(List<String> lines) {
-        Map<String, BigDecimal[]> expected = new HashMap<>();
+        ExpectedWindows expected = new ExpectedWindows(WINDOW, SLIDE);
         for (long i = 0; i < RECORDS; i++) {
             Reading r = reading(i);
-            long ts = r.time().toEpochMilli();
-            for (long start = Math.floorDiv(ts, SLIDE) * SLIDE; start > ts - WINDOW; start -= SLIDE) {
-                BigDecimal[] e = expected.computeIfAbsent(r.sensorId() + "@" + start,
-                        k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                e[0] = e[0].add(BigDecimal.ONE);
-                e[1] = e[1].add(new BigDecimal(r.celsius()));
-            }
+            expected.add(r.sensorId(), r.time().toEpochMilli(), new BigDecimal(r.celsius()));
         }
-        Map<String, Integer> seen = new HashMap<>();
-        List<String> wrong = new ArrayList<>();
         for (String line : lines) {
             WindowAverage<String> a = WindowAverageJson.fromJson(line.getBytes(StandardCharsets.UTF_8));
-            String id = a.key() + "@" + a.windowStart();
-            seen.merge(id, 1, Integer::sum);
-            BigDecimal[] e = expected.get(id);
-            if (e == null || a.count() != e[0].longValue() || new BigDecimal(a.average())
-                    .subtract(e[1].divide(e[0], MathContext.DECIMAL128)).abs()
-                    .compareTo(e[1].divide(e[0], MathContext.DECIMAL128).abs().multiply(new BigDecimal("1e-12"))) > 0) {
-                wrong.add(line);
-            }
+            expected.observe(a.key(), a.windowStart(), a.windowEnd(), a.count(), a.average());
         }
-        assertThat(wrong).as("results that differ from BigDecimal").isEmpty();
-        assertThat(seen.entrySet().stream().filter(x -> x.getValue() > 1).map(Map.Entry::getKey))
-                .as("windows emitted twice").isEmpty();
-        assertThat(expected.keySet().stream().filter(id -> !seen.containsKey(id))).as("windows never emitted").isEmpty();
+        expected.assertExactlyOnce();
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -10,6 +10,7 @@ import io.github.flinkkafkaavg.examples.DynamicPricingJob.Pricing;
 import io.github.flinkkafkaavg.examples.DynamicPricingJob.SurgeAlert;
 import io.github.flinkkafkaavg.examples.DynamicPricingJob.ZonePrice;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -23,7 +24,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -235,7 +235,7 @@ class ExampleJobsITCase {
         String[] endpoints = {"GET /api/orders", "POST /api/orders", "GET /health", "GET /api/users"};
         Random random = new Random(13);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        Map<String, BigDecimal[]> expected = new TreeMap<>(); // endpoint@start -> count, sum of ms
+        List<Object[]> lines = new ArrayList<>(); // endpoint, timestamp, milliseconds
         for (int i = 0; i < 1_500; i++) {
             String endpoint = endpoints[random.nextInt(endpoints.length)];
             long ts = (BASE / 1_000 + i / 3 + random.nextInt(3)) * 1_000; // whole seconds, as logs have
@@ -246,12 +246,7 @@ class ExampleJobsITCase {
                     + methodAndPath[0] + " " + methodAndPath[1] + query + " HTTP/1.1\" 200 " + random.nextInt(5_000)
                     + " \"-\" \"curl/8.5\" " + seconds;
             records.add(record(options.inputTopic(), ts, null, line.getBytes(StandardCharsets.UTF_8)));
-            for (long start = Math.floorDiv(ts, 10_000L) * 10_000L; start > ts - 60_000; start -= 10_000) {
-                BigDecimal[] e = expected.computeIfAbsent(endpoint + "@" + start,
-                        k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                e[0] = e[0].add(BigDecimal.ONE);
-                e[1] = e[1].add(new BigDecimal(seconds).movePointRight(3));
-            }
+            lines.add(new Object[] {endpoint, ts, new BigDecimal(seconds).movePointRight(3)});
         }
         records.add(record(options.inputTopic(), BASE, null, "GET / 200".getBytes(StandardCharsets.UTF_8)));
         records.add(record(options.inputTopic(), BASE, null,
@@ -263,7 +258,7 @@ class ExampleJobsITCase {
                 Duration.ofSeconds(5));
         env.execute("log latency");
 
-        assertLatencies(windowResults(options.outputTopic()), expected);
+        assertLatencies(windowResults(options.outputTopic()), lines);
         List<WindowAverage<String>> fromFiles = new ArrayList<>();
         try (Stream<Path> all = Files.walk(files)) {
             for (Path f : all.filter(Files::isRegularFile).toList()) {
@@ -273,21 +268,19 @@ class ExampleJobsITCase {
                 }
             }
         }
-        assertLatencies(fromFiles, expected);
+        assertLatencies(fromFiles, lines);
         assertThat(TopicReader.readAll(KAFKA.bootstrapServers(), options.deadLetterTopic(), true)).hasSize(2);
     }
 
-    private static void assertLatencies(List<WindowAverage<String>> results, Map<String, BigDecimal[]> expected) {
-        Map<String, WindowAverage<String>> byId = new LinkedHashMap<>();
-        for (WindowAverage<String> w : results) {
-            assertThat(byId.put(w.key() + "@" + w.windowStart(), w)).as("duplicate %s", w).isNull();
+    private static void assertLatencies(List<WindowAverage<String>> results, List<Object[]> lines) {
+        ExpectedWindows expected = new ExpectedWindows(60_000, 10_000);
+        for (Object[] line : lines) {
+            expected.add((String) line[0], (Long) line[1], (BigDecimal) line[2]);
         }
-        assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((id, e) -> {
-            WindowAverage<String> w = byId.get(id);
-            assertThat(w.count()).as(id).isEqualTo(e[0].longValue());
-            assertThat(relativeError(w.average(), e[1].divide(e[0], MathContext.DECIMAL128))).as(id).isLessThan(1e-12);
-        });
+        for (WindowAverage<String> w : results) {
+            expected.observe(w.key(), w.windowStart(), w.windowEnd(), w.count(), w.average());
+        }
+        expected.assertExactlyOnce();
     }
 
     /** Fresh topics for one job: input (2 partitions), output and dead letters. */

@@ -7,16 +7,15 @@ import io.github.flinkkafkaavg.connectors.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.examples.cluster.LocalFlinkCluster;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +79,7 @@ class LocalClusterITCase {
             assertThat(sent.get()).isEqualTo(RECORDS);
             flush(input);
 
-            Map<String, BigDecimal[]> expected = expected(readings);
+            ExpectedWindows expected = expected(readings);
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             List<ConsumerRecord<byte[], byte[]>> out = TopicReader.readAll(KAFKA.bootstrapServers(), output, true);
             while (out.size() < expected.size() && System.nanoTime() < deadline) {
@@ -101,7 +100,11 @@ class LocalClusterITCase {
             assertThat(restored.path("is_savepoint").asBoolean()).isFalse();
             assertThat(cluster.jobState(job)).isEqualTo("RUNNING");
             assertThat(TopicReader.readAll(KAFKA.bootstrapServers(), late, true)).as("late readings").isEmpty();
-            assertExactlyOnce(out, expected);
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                WindowAverage<String> a = WindowAverageJson.fromJson(r.value());
+                expected.observe(a.key(), a.windowStart(), a.windowEnd(), a.count(), a.average());
+            }
+            expected.assertExactlyOnce();
             cluster.cancel(job);
         }
     }
@@ -167,40 +170,14 @@ class LocalClusterITCase {
         }
     }
 
-    private static Map<String, BigDecimal[]> expected(List<String[]> readings) throws IOException {
+    private static ExpectedWindows expected(List<String[]> readings) throws IOException {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        Map<String, BigDecimal[]> expected = new HashMap<>();
+        ExpectedWindows expected = new ExpectedWindows(WINDOW, SLIDE);
         for (String[] r : readings) {
             JsonNode json = mapper.readTree(r[1]);
-            long ts = json.get("timestamp").asLong();
-            for (long start = Math.floorDiv(ts, SLIDE) * SLIDE; start > ts - WINDOW; start -= SLIDE) {
-                BigDecimal[] e = expected.computeIfAbsent(r[0] + "@" + start,
-                        k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                e[0] = e[0].add(BigDecimal.ONE);
-                e[1] = e[1].add(new BigDecimal(json.get("value").asText()));
-            }
+            expected.add(r[0], json.get("timestamp").asLong(), new BigDecimal(json.get("value").asText()));
         }
         return expected;
-    }
-
-    private static void assertExactlyOnce(List<ConsumerRecord<byte[], byte[]>> out, Map<String, BigDecimal[]> expected) {
-        Map<String, Integer> seen = new HashMap<>();
-        List<String> wrong = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : out) {
-            WindowAverage<String> a = WindowAverageJson.fromJson(r.value());
-            String id = a.key() + "@" + a.windowStart();
-            seen.merge(id, 1, Integer::sum);
-            BigDecimal[] e = expected.get(id);
-            if (e == null || a.count() != e[0].longValue() || new BigDecimal(a.average())
-                    .subtract(e[1].divide(e[0], MathContext.DECIMAL128)).abs()
-                    .compareTo(e[1].divide(e[0], MathContext.DECIMAL128).abs().multiply(new BigDecimal("1e-12"))) > 0) {
-                wrong.add(a.toString());
-            }
-        }
-        assertThat(wrong).as("results that differ from BigDecimal").isEmpty();
-        assertThat(seen.entrySet().stream().filter(x -> x.getValue() > 1).map(Map.Entry::getKey))
-                .as("windows emitted twice").isEmpty();
-        assertThat(expected.keySet().stream().filter(id -> !seen.containsKey(id))).as("windows never emitted").isEmpty();
     }
 
     /** The shaded job JAR the package phase built (the integration tests run after it). */

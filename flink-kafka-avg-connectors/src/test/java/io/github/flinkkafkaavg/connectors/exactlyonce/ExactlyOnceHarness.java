@@ -101,9 +101,9 @@ final class ExactlyOnceHarness {
     /** Reads the output until it holds at least as many results as the oracle expects, bounded by a deadline. */
     static void awaitResults(String bootstrap, String output, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (TopicReader.readAll(bootstrap, output, true).size() < ORACLE.expected.size()) {
+        while (TopicReader.readAll(bootstrap, output, true).size() < ORACLE.windows) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the output did not reach " + ORACLE.expected.size() + " results within " + timeout);
+                throw new AssertionError("the output did not reach " + ORACLE.windows + " results within " + timeout);
             }
             Thread.sleep(500);
         }

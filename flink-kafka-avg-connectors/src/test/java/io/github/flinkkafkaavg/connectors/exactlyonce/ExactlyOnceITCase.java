@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
 import java.util.Set;
@@ -90,12 +91,12 @@ class ExactlyOnceITCase {
         String output = "alo-" + UUID.randomUUID();
         failBetweenCheckpoints(miniCluster, output, KafkaOut.topic(output).atLeastOnce());
 
-        Oracle.Comparison uncommitted = ExactlyOnceHarness.ORACLE.compare(
+        ExpectedWindows uncommitted = ExactlyOnceHarness.ORACLE.compare(
                 TopicReader.readAll(KAFKA.bootstrapServers(), output, false));
         assertThat(uncommitted.duplicated()).as("windows written twice: after the checkpoint and again after the restore")
                 .isNotEmpty();
         assertThat(uncommitted.missing()).as("at-least-once still loses nothing").isEmpty();
-        assertThat(uncommitted.unexpected()).as("every result, even a duplicate, has the right value").isEmpty();
+        assertThat(uncommitted.wrong()).as("every result, even a duplicate, has the right value").isEmpty();
         // Without transactions a read_committed reader has nothing to hide: it sees the duplicates too.
         assertThat(ExactlyOnceHarness.ORACLE.compare(TopicReader.readAll(KAFKA.bootstrapServers(), output, true))
                 .duplicated()).isEqualTo(uncommitted.duplicated());
