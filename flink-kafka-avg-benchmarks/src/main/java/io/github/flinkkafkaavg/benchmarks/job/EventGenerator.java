@@ -1,0 +1,50 @@
+package io.github.flinkkafkaavg.benchmarks.job;
+
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+
+/**
+ * Record {@code i} of a run, the same for every variant: its key, its event time and its value are functions of
+ * {@code i} alone (a few multiplications, no allocation beyond the event), so the generator costs the same
+ * everywhere and runs can be compared. {@code DataGeneratorSource} hands each subtask a contiguous range of indices;
+ * the event time interleaves the ranges, so that all subtasks advance through event time together and the
+ * watermark (their minimum) moves as in a real job: {@code perSecond} records per event-second in total, each up to
+ * {@code jitterMillis} early.
+ */
+final class EventGenerator implements GeneratorFunction<Long, Event> {
+
+    private static final long serialVersionUID = 1L;
+    static final long BASE = 1_700_000_000_000L;
+
+    private final long perSubtask;
+    private final int parallelism;
+    private final int keys;
+    private final long perSecond;
+    private final int jitterMillis;
+    /** When the first record of the run was generated, for the throughput measurement. */
+    static final java.util.concurrent.atomic.AtomicLong START_NANOS = new java.util.concurrent.atomic.AtomicLong();
+    private transient boolean started;
+
+    EventGenerator(long records, int parallelism, int keys, long perSecond, int jitterMillis) {
+        this.perSubtask = Math.max(1, records / parallelism);
+        this.parallelism = parallelism;
+        this.keys = keys;
+        this.perSecond = perSecond;
+        this.jitterMillis = jitterMillis;
+    }
+
+    @Override
+    public Event map(Long index) {
+        if (!started) {
+            started = true;
+            START_NANOS.accumulateAndGet(System.nanoTime(), (a, b) -> a == 0 ? b : Math.min(a, b));
+        }
+        long i = index;
+        long subtask = Math.min(parallelism - 1, i / perSubtask);
+        long global = (i - subtask * perSubtask) * parallelism + subtask; // interleaved position in event time
+        long mix = global * 0x9E3779B97F4A7C15L;
+        long key = (mix >>> 17) % keys;
+        long jitter = jitterMillis == 0 ? 0 : (mix >>> 40) % jitterMillis;
+        double value = 15 + ((mix >>> 11) % 10_000) / 1_000.0;
+        return new Event(key, BASE + global * 1_000 / perSecond - jitter, value);
+    }
+}

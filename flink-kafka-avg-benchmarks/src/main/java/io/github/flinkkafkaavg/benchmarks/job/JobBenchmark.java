@@ -1,0 +1,257 @@
+package io.github.flinkkafkaavg.benchmarks.job;
+
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job-level benchmark: every {@link Variant} on the same deterministic in-memory stream, in one JVM, one after the
+ * other on local Flink, after a warm-up; records/s as the median of several runs, and the ratios of the library to
+ * the baselines measured in the same run. Before timing anything it checks, on a small input, that the variants
+ * produce the same results (a fast library that is wrong loses). Writes a Markdown table, JSON and a PNG chart.
+ *
+ * <pre>
+ * scripts/job-benchmarks                      # the default set: p=1, 1,000 keys, heap, W/S 10..3,600
+ * scripts/job-benchmarks --keys 100000 --parallelism 2 --backend rocksdb --ratios 10,60
+ * </pre>
+ */
+public final class JobBenchmark {
+
+    static final String HELP = String.join("\n",
+            "Job-level benchmark: A0, A0K, A1 (Flink windows), A2 (Flink SQL HOP), L (this library), and",
+            "count-based C1 (countWindow), C2 (hand-written ring buffer), LC (MovingAverages) on one generated stream.",
+            "",
+            "  --variants LIST     which (default A0,A0K,A1,A2,L,C1,C2,LC)",
+            "  --ratios LIST       window/slide ratios for A1, A2, L (default 10,60,600,3600)",
+            "  --slide D           the slide (default 100ms; window = ratio x slide)",
+            "  --keys LIST         key counts (default 1000)",
+            "  --parallelism LIST  (default 1)",
+            "  --backend LIST      heap and/or rocksdb (default heap)",
+            "  --per-second N      records per event-second (default 10000)",
+            "  --jitter-ms N       out-of-orderness of the stream and the watermark bound (default 500)",
+            "  --last-n N          values per count-based average (default 100)",
+            "  --runs N            timed runs per configuration; the median is reported (default 5)",
+            "  --seconds N         target length of a timed run (default 3)",
+            "  --max-seconds N     cap on one run when steady state would need longer (default 20)",
+            "  --out DIR           where the .md, .json and .png go (default docs/benchmarks)",
+            "  --smoke             a tiny run that only proves everything still works (CI)");
+
+    private JobBenchmark() {}
+
+    /** One measured configuration. */
+    record Measurement(String variant, int ratio, int keys, int parallelism, String backend, long records,
+            double spanWindows, double[] rates) {
+        double median() {
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+    }
+
+    /**
+     * Runs the benchmark; {@code --help} lists the options.
+     *
+     * @param args the command line
+     * @throws Exception when a job fails or the variants disagree
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        if (o.containsKey("help")) {
+            System.out.println(HELP);
+            return;
+        }
+        boolean smoke = o.containsKey("smoke");
+        List<Variant> variants = Arrays.stream(o.getOrDefault("variants", "A0,A0K,A1,A2,L,C1,C2,LC").split(","))
+                .map(String::trim).map(Variant::valueOf).toList();
+        int[] ratios = ints(o.getOrDefault("ratios", smoke ? "10" : "10,60,600,3600"));
+        int[] keyCounts = ints(o.getOrDefault("keys", smoke ? "100" : "1000"));
+        int[] parallelisms = ints(o.getOrDefault("parallelism", "1"));
+        String[] backends = o.getOrDefault("backend", "heap").split(",");
+        Duration slide = Duration.ofMillis(Long.parseLong(o.getOrDefault("slide", "100ms").replace("ms", "")));
+        long perSecond = Long.parseLong(o.getOrDefault("per-second", "10000"));
+        int jitter = Integer.parseInt(o.getOrDefault("jitter-ms", "500"));
+        int lastN = Integer.parseInt(o.getOrDefault("last-n", "100"));
+        int runs = Integer.parseInt(o.getOrDefault("runs", smoke ? "1" : "5"));
+        double seconds = Double.parseDouble(o.getOrDefault("seconds", smoke ? "0.2" : "3"));
+        double maxSeconds = Double.parseDouble(o.getOrDefault("max-seconds", smoke ? "1" : "20"));
+        Path out = Paths.get(o.getOrDefault("out", "docs/benchmarks"));
+
+        Settings base = new Settings(perSecond, jitter, slide, lastN);
+        System.out.printf("JVM %s, %d cores; %d records/event-s, jitter %d ms, slide %s, last-n %d%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), perSecond, jitter, slide, lastN);
+        checkVariantsAgree(base, variants);
+
+        List<Measurement> all = new ArrayList<>();
+        for (String backend : backends) {
+            for (int p : parallelisms) {
+                for (int keys : keyCounts) {
+                    for (Variant v : variants) {
+                        for (int ratio : v.timeWindowed ? ratios : new int[] {0}) {
+                            Measurement m = measure(base, v, ratio, keys, p, backend, runs, seconds, maxSeconds, smoke);
+                            all.add(m);
+                            System.out.printf(Locale.ROOT, "%-4s W/S %-5s keys %-6d p %d %-7s %,12.0f rec/s  (%d records,"
+                                    + " span %.1f windows)%n", v, ratio == 0 ? "-" : ratio, keys, p, backend,
+                                    m.median(), m.records, m.spanWindows);
+                        }
+                    }
+                }
+            }
+        }
+        String table = Report.markdown(all, base);
+        System.out.println();
+        System.out.println(table);
+        if (!smoke) {
+            Files.createDirectories(out);
+            String stem = "jobs-" + LocalDate.now();
+            Files.writeString(out.resolve(stem + ".md"), table);
+            Files.writeString(out.resolve(stem + ".json"), Report.json(all, base));
+            Report.chart(all, out.resolve(stem + ".png"));
+            System.out.println("Wrote " + out.resolve(stem + ".{md,json,png}"));
+        }
+    }
+
+    /** What every run shares. */
+    record Settings(long perSecond, int jitterMillis, Duration slide, int lastN) {}
+
+    private static Measurement measure(Settings s, Variant v, int ratio, int keys, int p, String backend, int runs,
+            double seconds, double maxSeconds, boolean smoke) throws Exception {
+        Duration window = s.slide.multipliedBy(Math.max(ratio, 1));
+        // Warm-up and a first estimate of the speed, small first so that slow variants do not take minutes.
+        long probe = 20_000 - 20_000 % p;
+        double rate = run(s, v, window, keys, p, backend, probe, false);
+        if (!smoke && rate * 2 > probe) {
+            probe = Math.min(1_000_000, (long) rate) / p * p;
+            rate = run(s, v, window, keys, p, backend, probe, false);
+        }
+        long records = (long) Math.max(probe, rate * seconds);
+        if (v.timeWindowed && !smoke) {
+            // Steady state: an event-time span of several windows, unless that would take far too long.
+            long steady = 4 * window.toMillis() * s.perSecond / 1_000;
+            records = Math.max(records, Math.min(steady, (long) (rate * maxSeconds)));
+        }
+        records -= records % p;
+        double[] rates = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            rates[i] = run(s, v, window, keys, p, backend, records, false);
+        }
+        double span = v.timeWindowed ? records * 1_000.0 / s.perSecond / window.toMillis() : 0;
+        return new Measurement(v.name(), ratio, keys, p, backend, records, span, rates);
+    }
+
+    /** One job; returns records per second from its first generated record to the end of input at the sink. */
+    static double run(Settings s, Variant v, Duration window, int keys, int p, String backend, long records,
+            boolean keep) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
+        DataGeneratorSource<Event> source = new DataGeneratorSource<>(
+                new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis), records, RateLimiterStrategy.noOp(),
+                TypeInformation.of(Event.class));
+        DataStream<Event> events = env.fromSource(source, WatermarkStrategy
+                .<Event>forBoundedOutOfOrderness(Duration.ofMillis(s.jitterMillis))
+                .withTimestampAssigner((e, ts) -> e.timestamp), "generator");
+        SampleSink.reset();
+        EventGenerator.START_NANOS.set(0);
+        v.build(env, events, window, s.slide, s.lastN, new SampleSink(keep));
+        env.execute(v + " " + records);
+        long nanos = SampleSink.END_NANOS.get() - EventGenerator.START_NANOS.get();
+        return records * 1e9 / nanos;
+    }
+
+    /**
+     * Runs the time-based and the count-based variants on one small input and compares their complete results:
+     * same windows (key, start) with the same counts and averages within 1e-9, same per-key sequences of moving
+     * averages. Throws when they differ.
+     */
+    static void checkVariantsAgree(Settings s, List<Variant> variants) throws Exception {
+        Duration window = s.slide.multipliedBy(10);
+        Map<Variant, Map<String, double[]>> byVariant = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            if (v == Variant.A0 || v == Variant.A0K) {
+                continue;
+            }
+            run(s, v, window, 50, 1, "heap", 20_000, true);
+            Map<String, double[]> results = new HashMap<>();
+            Map<Long, Integer> perKey = new HashMap<>();
+            for (Result r : SampleSink.KEPT) {
+                // count-based results are told apart by their position in the key's sequence
+                String id = r.key + "@" + (v.timeWindowed ? r.start : perKey.merge(r.key, 1, Integer::sum));
+                if (results.put(id, new double[] {r.count, r.average}) != null) {
+                    throw new IllegalStateException(v + " emitted " + id + " twice");
+                }
+            }
+            byVariant.put(v, results);
+        }
+        check(byVariant, Variant.L, List.of(Variant.A1, Variant.A2));
+        check(byVariant, Variant.LC, List.of(Variant.C1, Variant.C2));
+    }
+
+    private static void check(Map<Variant, Map<String, double[]>> byVariant, Variant library, List<Variant> others) {
+        Map<String, double[]> lib = byVariant.get(library);
+        if (lib == null) {
+            return;
+        }
+        for (Variant other : others) {
+            Map<String, double[]> o = byVariant.get(other);
+            if (o == null) {
+                continue;
+            }
+            if (!o.keySet().equals(lib.keySet())) {
+                throw new IllegalStateException(library + " and " + other + " emit different windows: " + lib.size()
+                        + " vs " + o.size());
+            }
+            for (Map.Entry<String, double[]> e : lib.entrySet()) {
+                double[] x = e.getValue();
+                double[] y = o.get(e.getKey());
+                if (x[0] != y[0] || Math.abs(x[1] - y[1]) > 1e-9 * Math.max(1, Math.abs(y[1]))) {
+                    throw new IllegalStateException(library + " and " + other + " differ at " + e.getKey() + ": "
+                            + Arrays.toString(x) + " vs " + Arrays.toString(y));
+                }
+            }
+            System.out.printf("Results agree: %s and %s, %d results compared.%n", library, other, lib.size());
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; --help lists the options");
+            }
+            String name = args[i].substring(2);
+            if (name.equals("help") || name.equals("smoke")) {
+                o.put(name, "true");
+            } else if (i + 1 < args.length) {
+                o.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+        return o;
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+}

@@ -1,0 +1,209 @@
+package io.github.flinkkafkaavg.benchmarks.job;
+
+import io.github.flinkkafkaavg.core.MovingAverages;
+import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.windowing.WindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.Collector;
+
+/**
+ * The pipelines the job benchmark compares, each from the same generated stream to a sink that keeps a sample of the
+ * results (so the variants can be checked against each other) and discards the rest.
+ */
+enum Variant {
+    /** Generate and discard: the cost of everything that is not keyed. */
+    A0("no-op pipeline", false),
+    /** A keyBy and a trivial keyed operator (one ValueState counter): the ceiling for any keyed operator. */
+    A0K("keyBy + trivial keyed operator", false),
+    /** Flink's SlidingEventTimeWindows with an averaging AggregateFunction. */
+    A1("Flink SlidingEventTimeWindows + AggregateFunction", true),
+    /** Flink SQL's HOP window table-valued function with AVG (slicing, with local-global aggregation). */
+    A2("Flink SQL HOP window TVF + AVG", true),
+    /** This library's sliding average operator. */
+    L("flink-kafka-avg SlidingAverages", true),
+    /** Flink's countWindow(w, 1) with an averaging AggregateFunction. */
+    C1("Flink countWindow(w, 1) + AggregateFunction", false),
+    /** A hand-written ValueState ring buffer of the last w values with a running sum. */
+    C2("hand-written ValueState ring buffer", false),
+    /** This library's count-based moving average. */
+    LC("flink-kafka-avg MovingAverages.lastN(w)", false);
+
+    private static final TypeInformation<double[]> DOUBLES = PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    final String description;
+    final boolean timeWindowed;
+
+    Variant(String description, boolean timeWindowed) {
+        this.description = description;
+        this.timeWindowed = timeWindowed;
+    }
+
+    /**
+     * Adds this variant's pipeline after {@code events}; its results go to {@code sink}.
+     *
+     * @param events the generated events, with timestamps and watermarks
+     * @param window window size (time-based variants)
+     * @param slide slide (time-based variants)
+     * @param lastN values per average (count-based variants)
+     * @param sink what keeps the sample
+     */
+    void build(StreamExecutionEnvironment env, DataStream<Event> events, Duration window, Duration slide, int lastN,
+            SampleSink sink) {
+        KeyedStream<Event, Long> keyed = events.keyBy(e -> e.key, Types.LONG);
+        switch (this) {
+            case A0 -> events.map(e -> new Result(e.key, e.timestamp, 1, e.value), Result.TYPE).sinkTo(sink);
+            case A0K -> keyed.process(new Counter(), Result.TYPE).sinkTo(sink);
+            case A1 -> keyed.window(SlidingEventTimeWindows.of(window, slide))
+                    .aggregate(new Average(), new TimeWindowResult(), DOUBLES, Result.TYPE).sinkTo(sink);
+            case A2 -> sql(env, events, window, slide).sinkTo(sink);
+            case L -> SlidingAverages.over(WindowSpec.ofSizeAndSlide(window, slide)).apply(keyed, e -> e.value)
+                    .map(r -> new Result(r.key(), r.windowStart(), r.count(), r.average()), Result.TYPE).sinkTo(sink);
+            case C1 -> keyed.countWindow(lastN, 1)
+                    .aggregate(new Average(), new CountWindowResult(), DOUBLES, Result.TYPE).sinkTo(sink);
+            case C2 -> keyed.process(new RingBuffer(lastN), Result.TYPE).sinkTo(sink);
+            case LC -> MovingAverages.lastN(lastN).apply(keyed, e -> e.value)
+                    .map(r -> new Result(r.key(), 0, r.count(), r.average()), Result.TYPE).sinkTo(sink);
+            default -> throw new IllegalStateException(name());
+        }
+    }
+
+    private static DataStream<Result> sql(StreamExecutionEnvironment env, DataStream<Event> events, Duration window,
+            Duration slide) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        Table table = tables.fromDataStream(events, Schema.newBuilder()
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                .watermark("rowtime", "SOURCE_WATERMARK()")
+                .build());
+        tables.createTemporaryView("events", table);
+        Table averages = tables.sqlQuery(String.format(java.util.Locale.ROOT,
+                "SELECT `key`, window_start, COUNT(*) AS c, AVG(`value`) AS a FROM TABLE(HOP(TABLE events,"
+                        + " DESCRIPTOR(rowtime), INTERVAL '%.3f' SECOND(9, 3), INTERVAL '%.3f' SECOND(9, 3)))"
+                        + " GROUP BY `key`, window_start, window_end",
+                slide.toMillis() / 1_000.0, window.toMillis() / 1_000.0));
+        return tables.toDataStream(averages).map((Row r) -> new Result((Long) r.getField(0),
+                ((java.time.LocalDateTime) r.getField(1)).toInstant(java.time.ZoneOffset.UTC).toEpochMilli(),
+                (Long) r.getField(2), (Double) r.getField(3)), Result.TYPE);
+    }
+
+    /** Sum and count as a double[2]: the accumulator a hand-written Flink average uses. */
+    static final class Average implements AggregateFunction<Event, double[], double[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public double[] createAccumulator() {
+            return new double[2];
+        }
+
+        @Override
+        public double[] add(Event e, double[] acc) {
+            acc[0] += e.value;
+            acc[1]++;
+            return acc;
+        }
+
+        @Override
+        public double[] getResult(double[] acc) {
+            return acc;
+        }
+
+        @Override
+        public double[] merge(double[] a, double[] b) {
+            a[0] += b[0];
+            a[1] += b[1];
+            return a;
+        }
+    }
+
+    /** A time window's sum and count as a result. */
+    static final class TimeWindowResult implements WindowFunction<double[], Result, Long, TimeWindow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void apply(Long key, TimeWindow w, Iterable<double[]> acc, Collector<Result> out) {
+            double[] a = acc.iterator().next();
+            out.collect(new Result(key, w.getStart(), (long) a[1], a[0] / a[1]));
+        }
+    }
+
+    /** A count window's sum and count as a result. */
+    static final class CountWindowResult implements WindowFunction<double[], Result, Long, GlobalWindow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void apply(Long key, GlobalWindow w, Iterable<double[]> acc, Collector<Result> out) {
+            double[] a = acc.iterator().next();
+            out.collect(new Result(key, 0, (long) a[1], a[0] / a[1]));
+        }
+    }
+
+    /** Counts per key in one ValueState and emits nothing: the cost of keyed state access and nothing else. */
+    static final class Counter extends KeyedProcessFunction<Long, Event, Result> {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Event e, Context ctx, Collector<Result> out) throws Exception {
+            Long c = count.value();
+            count.update(c == null ? 1 : c + 1);
+        }
+    }
+
+    /** The last w values of a key in a ValueState ring with a running sum: the best one can write by hand. */
+    static final class RingBuffer extends KeyedProcessFunction<Long, Event, Result> {
+        private static final long serialVersionUID = 1L;
+        private final int size;
+        private transient ValueState<double[]> ring; // [sum, count, next, values...]
+
+        RingBuffer(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            ring = getRuntimeContext().getState(new ValueStateDescriptor<>("ring", DOUBLES));
+        }
+
+        @Override
+        public void processElement(Event e, Context ctx, Collector<Result> out) throws Exception {
+            double[] r = ring.value();
+            if (r == null) {
+                r = new double[3 + size];
+            }
+            int next = (int) r[2];
+            if (r[1] == size) {
+                r[0] -= r[3 + next];
+            } else {
+                r[1]++;
+            }
+            r[3 + next] = e.value;
+            r[0] += e.value;
+            r[2] = (next + 1) % size;
+            ring.update(r);
+            out.collect(new Result(e.key, 0, (long) r[1], r[0] / r[1]));
+        }
+    }
+}
