@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -164,12 +165,14 @@ public final class JobBenchmark {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
-        DataGeneratorSource<Event> source = new DataGeneratorSource<>(
+        DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(
                 new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis), records, RateLimiterStrategy.noOp(),
-                TypeInformation.of(Event.class));
-        DataStream<Event> events = env.fromSource(source, WatermarkStrategy
-                .<Event>forBoundedOutOfOrderness(Duration.ofMillis(s.jitterMillis))
-                .withTimestampAssigner((e, ts) -> e.timestamp), "generator");
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        DataStream<Event> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
+                .map(new EventGenerator.Decode(), TypeInformation.of(Event.class)).name("decode")
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<Event>forBoundedOutOfOrderness(Duration.ofMillis(s.jitterMillis))
+                        .withTimestampAssigner((e, ts) -> e.timestamp));
         SampleSink.reset();
         EventGenerator.START_NANOS.set(0);
         v.build(env, events, window, s.slide, s.lastN, new SampleSink(keep));
