@@ -11,6 +11,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * headers, and headers saying why and where from —
  * {@value #REASON}, {@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET} (UTF-8 text).
  * The record timestamp is the original one, so a replay keeps event time.
+ *
+ * <p>A value longer than the limit ({@value #DEFAULT_MAX_VALUE_BYTES} bytes by default: room for key and headers
+ * under the 1 MiB that producers ({@code max.request.size}) and topics ({@code max.message.bytes}) accept by default)
+ * is truncated to it, with the headers {@value #TRUNCATED} ({@code true}) and {@value #ORIGINAL_SIZE} (its length):
+ * a dead letter that Kafka would refuse would fail the job and bring the poison record back on every restart.
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
 
@@ -25,15 +30,37 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     /** Header: its offset. */
     public static final String SOURCE_OFFSET = "dlq.source.offset";
 
+    /** Header: present ({@code true}) when the value was cut to the limit. */
+    public static final String TRUNCATED = "dlq.truncated";
+    /** Header: the original value's length in bytes, when it was cut. */
+    public static final String ORIGINAL_SIZE = "dlq.original.size";
+    /** The default limit of a dead letter's value: 900 KiB. */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 900 * 1024;
+
     private final String topic;
+    private final int maxValueBytes;
 
     /**
-     * A serializer for one dead-letter topic.
+     * A serializer for one dead-letter topic, cutting values to {@value #DEFAULT_MAX_VALUE_BYTES} bytes.
      *
      * @param topic the dead-letter topic
      */
     public DeadLetterSerializer(String topic) {
+        this(topic, DEFAULT_MAX_VALUE_BYTES);
+    }
+
+    /**
+     * A serializer for one dead-letter topic whose records may be larger (or must be smaller) than the default.
+     *
+     * @param topic the dead-letter topic
+     * @param maxValueBytes the longest value written whole; longer ones are cut to it and marked
+     */
+    public DeadLetterSerializer(String topic, int maxValueBytes) {
+        if (maxValueBytes < 1) {
+            throw new IllegalArgumentException("maxValueBytes must be positive, but was " + maxValueBytes);
+        }
         this.topic = Objects.requireNonNull(topic, "topic");
+        this.maxValueBytes = maxValueBytes;
     }
 
     @Override
@@ -46,8 +73,14 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic));
         headers.add(SOURCE_PARTITION, utf8(String.valueOf(letter.sourcePartition)));
         headers.add(SOURCE_OFFSET, utf8(String.valueOf(letter.sourceOffset)));
+        byte[] value = letter.value;
+        if (value != null && value.length > maxValueBytes) {
+            headers.add(TRUNCATED, utf8("true"));
+            headers.add(ORIGINAL_SIZE, utf8(String.valueOf(value.length)));
+            value = java.util.Arrays.copyOf(value, maxValueBytes);
+        }
         Long ts = letter.sourceTimestamp >= 0 ? letter.sourceTimestamp : null;
-        return new ProducerRecord<>(topic, null, ts, letter.key, letter.value, headers);
+        return new ProducerRecord<>(topic, null, ts, letter.key, value, headers);
     }
 
     private static byte[] utf8(String s) {

@@ -98,6 +98,7 @@ public final class SlidingAverage<T> {
     private KafkaOut lateOutput;
     private boolean failOnError;
     private int maxValueBytes = SampleDeserializer.DEFAULT_MAX_VALUE_BYTES;
+    private int deadLetterMaxValueBytes = DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES;
     private Duration brokerMaxTransactionTimeout = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT;
     private String name = "sliding-average";
 
@@ -127,6 +128,7 @@ public final class SlidingAverage<T> {
         c.lateOutput = lateOutput;
         c.failOnError = failOnError;
         c.maxValueBytes = maxValueBytes;
+        c.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
         c.brokerMaxTransactionTimeout = brokerMaxTransactionTimeout;
         c.name = name;
         return c;
@@ -401,6 +403,22 @@ public final class SlidingAverage<T> {
     }
 
     /**
+     * The longest value a dead letter carries whole; a longer original is cut to this length and marked with the
+     * headers {@code dlq.truncated} and {@code dlq.original.size}, because a record the dead-letter topic refuses
+     * would fail the job on every restart. Default 900 KiB, under Kafka's default 1 MiB limits; raise it only with
+     * the dead-letter topic's {@code max.message.bytes} and the producer's {@code max.request.size}
+     * ({@code KafkaOut.property}).
+     *
+     * @param bytes a positive size
+     * @return a new builder
+     */
+    public SlidingAverage<T> deadLetterMaxValueBytes(int bytes) {
+        SlidingAverage<T> c = copy();
+        c.deadLetterMaxValueBytes = bytes;
+        return c;
+    }
+
+    /**
      * The broker's {@code transaction.max.timeout.ms}, if it is not the default 15 minutes; {@link #build} checks
      * the output's transaction timeout against it.
      *
@@ -535,7 +553,7 @@ public final class SlidingAverage<T> {
                 .name(name + ": decode").uid(name + "-decode");
         DataStream<DeadLetter> deadLetters = samples.getSideOutput(deadLetterTag);
         if (deadLetterOutput != null) {
-            deadLetters.sinkTo(kafkaSink(deadLetterOutput, new DeadLetterSerializer(deadLetterOutput.topic), "dlq"))
+            deadLetters.sinkTo(kafkaSink(deadLetterOutput, new DeadLetterSerializer(deadLetterOutput.topic, deadLetterMaxValueBytes), "dlq"))
                     .name("kafka: " + deadLetterOutput.topic).uid(name + "-dead-letter-sink");
         } else if (!failOnError) {
             deadLetters.process(new LogDeadLetters(), Types.VOID).name(name + ": log dead letters")
@@ -681,6 +699,10 @@ public final class SlidingAverage<T> {
         }
         if (closeWindowsWhenIdle != null && (closeWindowsWhenIdle.isNegative() || closeWindowsWhenIdle.isZero())) {
             problems.add("closeWindowsWhenIdle must be positive, but was " + closeWindowsWhenIdle);
+        }
+        if (deadLetterMaxValueBytes < 1) {
+            problems.add("deadLetterMaxValueBytes must be positive, but was " + deadLetterMaxValueBytes
+                    + ": it is the longest dead-letter value written whole (default 900 KiB)");
         }
         if (maxValueBytes < 1) {
             problems.add("maxValueBytes must be positive, but was " + maxValueBytes);

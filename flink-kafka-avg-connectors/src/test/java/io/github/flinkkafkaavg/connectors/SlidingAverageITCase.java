@@ -170,6 +170,47 @@ class SlidingAverageITCase {
         assertWindowsMatch(results, valid);
     }
 
+    /**
+     * A record too big to decode and too big for a default dead-letter topic (1 MiB) would fail the dead-letter sink,
+     * and with it the job, on every restart. It is cut to the dead-letter limit and marked instead.
+     */
+    @Test
+    void anOversizedRecordIsTruncatedOnTheDeadLetterTopicAndTheJobGoesOn() throws Exception {
+        String in = "in-" + UUID.randomUUID();
+        String out = "out-" + UUID.randomUUID();
+        String dlq = "dlq-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 1, (short) 1, Map.of("max.message.bytes", String.valueOf(3 << 20)));
+        KAFKA.cluster().createTopic(out, 1);
+        KAFKA.cluster().createTopic(dlq, 1); // the broker's default limit: 1 MiB
+        List<Reading> valid = readings(new Random(9), 200);
+        List<byte[][]> records = new ArrayList<>();
+        for (Reading r : valid) {
+            records.add(new byte[][] {r.sensorId().getBytes(StandardCharsets.UTF_8), json(r)});
+        }
+        byte[] huge = new byte[1_500_000];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        records.add(100, new byte[][] {"huge".getBytes(StandardCharsets.UTF_8), huge});
+        produce(in, records);
+
+        StreamExecutionEnvironment env = env();
+        TEN_SECONDS_BY_TWO
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(out))
+                .deadLetters(KafkaOut.topic(dlq))
+                .build(env);
+        env.execute("oversized dead letter"); // restart strategy none: a failing dead-letter write fails this call
+
+        List<ConsumerRecord<byte[], byte[]>> letters = TopicReader.readAll(KAFKA.bootstrapServers(), dlq, true);
+        assertThat(letters).hasSize(1);
+        ConsumerRecord<byte[], byte[]> letter = letters.get(0);
+        assertThat(letter.value()).hasSize(DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES)
+                .isEqualTo(java.util.Arrays.copyOf(huge, DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES));
+        assertThat(header(letter, DeadLetterSerializer.TRUNCATED)).isEqualTo("true");
+        assertThat(header(letter, DeadLetterSerializer.ORIGINAL_SIZE)).isEqualTo("1500000");
+        assertThat(header(letter, DeadLetterSerializer.REASON)).contains("over the limit");
+        assertWindowsMatch(TopicReader.readAll(KAFKA.bootstrapServers(), out, true), valid);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"typed JSON", "JSON field paths"})
     void countBasedMovingAverageEndToEnd(String input) throws Exception {

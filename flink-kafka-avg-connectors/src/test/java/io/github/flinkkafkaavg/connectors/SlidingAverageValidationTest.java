@@ -109,4 +109,11 @@ class SlidingAverageValidationTest {
                 .hasMessageContaining("maxOutOfOrderness must be 0 or more, but was PT-1S")
                 .hasMessageContaining("allowedLateness must be 0 or more, but was PT-0.005S");
     }
+
+    @Test
+    void sizeLimitsMustBePositive() {
+        assertThatThrownBy(() -> valid().maxValueBytes(0).deadLetterMaxValueBytes(-1).build(checkpointing(1_000)))
+                .hasMessageContaining("maxValueBytes must be positive, but was 0")
+                .hasMessageContaining("deadLetterMaxValueBytes must be positive, but was -1");
+    }
 }
