@@ -99,6 +99,7 @@ public final class SlidingAverage<T> {
     private boolean failOnError;
     private int maxValueBytes = SampleDeserializer.DEFAULT_MAX_VALUE_BYTES;
     private int deadLetterMaxValueBytes = DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES;
+    private Duration forgetKeysAfter;
     private Duration brokerMaxTransactionTimeout = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT;
     private String name = "sliding-average";
 
@@ -129,6 +130,7 @@ public final class SlidingAverage<T> {
         c.failOnError = failOnError;
         c.maxValueBytes = maxValueBytes;
         c.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
+        c.forgetKeysAfter = forgetKeysAfter;
         c.brokerMaxTransactionTimeout = brokerMaxTransactionTimeout;
         c.name = name;
         return c;
@@ -403,6 +405,20 @@ public final class SlidingAverage<T> {
     }
 
     /**
+     * Count-based averages ({@link #lastN}) only: forget a key after this much processing time without a record, so
+     * keys that stop sending do not keep their last values forever (Flink state TTL; changes the state format).
+     * Time windows need no such setting: a key's state is dropped once its last window has fired.
+     *
+     * @param silence how long a silent key is kept
+     * @return a new builder
+     */
+    public SlidingAverage<T> forgetKeysAfter(Duration silence) {
+        SlidingAverage<T> c = copy();
+        c.forgetKeysAfter = Objects.requireNonNull(silence, "forgetKeysAfter");
+        return c;
+    }
+
+    /**
      * The longest value a dead letter carries whole; a longer original is cut to this length and marked with the
      * headers {@code dlq.truncated} and {@code dlq.original.size}, because a record the dead-letter topic refuses
      * would fail the job on every restart. Default 900 KiB, under Kafka's default 1 MiB limits; raise it only with
@@ -615,6 +631,9 @@ public final class SlidingAverage<T> {
             if (emitOnlyWhenFull) {
                 averages = averages.emitOnlyWhenFull();
             }
+            if (forgetKeysAfter != null) {
+                averages = averages.forgetKeysAfter(forgetKeysAfter);
+            }
             return new Pipeline(averages.apply(keyed, Sample::value).uid(name + "-average"), null, null, null);
         }
         OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
@@ -699,6 +718,13 @@ public final class SlidingAverage<T> {
         }
         if (closeWindowsWhenIdle != null && (closeWindowsWhenIdle.isNegative() || closeWindowsWhenIdle.isZero())) {
             problems.add("closeWindowsWhenIdle must be positive, but was " + closeWindowsWhenIdle);
+        }
+        if (forgetKeysAfter != null && (forgetKeysAfter.isZero() || forgetKeysAfter.isNegative())) {
+            problems.add("forgetKeysAfter must be positive, but was " + forgetKeysAfter);
+        }
+        if (forgetKeysAfter != null && lastN == 0) {
+            problems.add("forgetKeysAfter(" + forgetKeysAfter + ") applies to count-based averages (lastN): time"
+                    + " windows drop a key's state by themselves once its last window has fired; remove it");
         }
         if (deadLetterMaxValueBytes < 1) {
             problems.add("deadLetterMaxValueBytes must be positive, but was " + deadLetterMaxValueBytes

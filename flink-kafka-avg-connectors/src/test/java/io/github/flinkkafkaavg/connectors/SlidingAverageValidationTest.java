@@ -116,4 +116,10 @@ class SlidingAverageValidationTest {
                 .hasMessageContaining("maxValueBytes must be positive, but was 0")
                 .hasMessageContaining("deadLetterMaxValueBytes must be positive, but was -1");
     }
+
+    @Test
+    void forgetKeysAfterIsForCountBasedAveragesOnly() {
+        assertThatThrownBy(() -> valid().forgetKeysAfter(Duration.ofHours(1)).build(checkpointing(1_000)))
+                .hasMessageContaining("forgetKeysAfter(PT1H) applies to count-based averages (lastN)");
+    }
 }

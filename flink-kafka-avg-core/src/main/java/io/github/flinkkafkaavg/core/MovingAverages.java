@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.core;
 
 import io.github.flinkkafkaavg.core.operators.MovingAverageOperator;
 import io.github.flinkkafkaavg.core.typeutils.MovingAverageTypeInfo;
+import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -27,11 +28,13 @@ public final class MovingAverages {
     private final int w;
     private final boolean onlyWhenFull;
     private final OutputTag<?> invalidTag;
+    private final Duration forgetAfter;
 
-    private MovingAverages(int w, boolean onlyWhenFull, OutputTag<?> invalidTag) {
+    private MovingAverages(int w, boolean onlyWhenFull, OutputTag<?> invalidTag, Duration forgetAfter) {
         this.w = w;
         this.onlyWhenFull = onlyWhenFull;
         this.invalidTag = invalidTag;
+        this.forgetAfter = forgetAfter;
     }
 
     /**
@@ -44,7 +47,7 @@ public final class MovingAverages {
         if (w < 1) {
             throw new IllegalArgumentException("lastN must be at least 1, but was " + w);
         }
-        return new MovingAverages(w, false, null);
+        return new MovingAverages(w, false, null, null);
     }
 
     /**
@@ -53,7 +56,7 @@ public final class MovingAverages {
      * @return a new configuration
      */
     public MovingAverages emitOnlyWhenFull() {
-        return new MovingAverages(w, true, invalidTag);
+        return new MovingAverages(w, true, invalidTag, forgetAfter);
     }
 
     /**
@@ -65,7 +68,24 @@ public final class MovingAverages {
      * @return a new configuration
      */
     public <T> MovingAverages invalidRecords(OutputTag<T> tag) {
-        return new MovingAverages(w, onlyWhenFull, Objects.requireNonNull(tag, "tag"));
+        return new MovingAverages(w, onlyWhenFull, Objects.requireNonNull(tag, "tag"), forgetAfter);
+    }
+
+    /**
+     * Forgets a key that has sent nothing for {@code silence} of processing time (Flink state TTL): its next record
+     * starts a new average. Without it a key's last {@code w} values are kept forever, so a stream whose keys come
+     * and go (sessions, devices that are retired) grows without bound. Turning this on or off changes the state
+     * format: restore from a savepoint taken with the same setting.
+     *
+     * @param silence how long a silent key is kept; positive
+     * @return a new configuration
+     */
+    public MovingAverages forgetKeysAfter(Duration silence) {
+        Objects.requireNonNull(silence, "silence");
+        if (silence.isZero() || silence.isNegative()) {
+            throw new IllegalArgumentException("forgetKeysAfter must be positive, but was " + silence);
+        }
+        return new MovingAverages(w, onlyWhenFull, invalidTag, silence);
     }
 
     /**
@@ -82,11 +102,12 @@ public final class MovingAverages {
         Objects.requireNonNull(keyed, "keyed stream");
         Objects.requireNonNull(value, "value function");
         return keyed.transform("MovingAverage(last " + w + ")", MovingAverageTypeInfo.of(keyed.getKeyType()),
-                new MovingAverageOperator<>(w, onlyWhenFull, value, (OutputTag<T>) invalidTag));
+                new MovingAverageOperator<>(w, onlyWhenFull, value, (OutputTag<T>) invalidTag, forgetAfter));
     }
 
     @Override
     public String toString() {
-        return "MovingAverages{lastN=" + w + (onlyWhenFull ? ", emitOnlyWhenFull" : "") + '}';
+        return "MovingAverages{lastN=" + w + (onlyWhenFull ? ", emitOnlyWhenFull" : "")
+                + (forgetAfter == null ? "" : ", forgetKeysAfter=" + forgetAfter) + '}';
     }
 }

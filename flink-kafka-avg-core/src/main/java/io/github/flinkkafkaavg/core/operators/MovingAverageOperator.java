@@ -6,6 +6,7 @@ import io.github.flinkkafkaavg.core.engine.CountWindow;
 import io.github.flinkkafkaavg.core.internal.CountWindowSerializer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -32,6 +33,7 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
     private final int w;
     private final boolean onlyWhenFull;
     private final InvalidRecords<IN> invalidRecords;
+    private final long forgetAfterMillis;
 
     private transient ValueState<CountWindow> state;
 
@@ -44,6 +46,25 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
      * @param invalidTag where invalid records go, or null to drop, count and log them
      */
     public MovingAverageOperator(int w, boolean onlyWhenFull, ValueFunction<IN> valueFunction, OutputTag<IN> invalidTag) {
+        this(w, onlyWhenFull, valueFunction, invalidTag, null);
+    }
+
+    /**
+     * An operator over the last {@code w} values per key that forgets a key after {@code forgetAfter} of processing
+     * time without a record (Flink state TTL).
+     *
+     * @param w the window length in records, at least 1
+     * @param onlyWhenFull emit nothing for a key's first {@code w - 1} records
+     * @param valueFunction reads the value of a record
+     * @param invalidTag where invalid records go, or null to drop, count and log them
+     * @param forgetAfter how long a silent key is kept, or null to keep it forever
+     */
+    public MovingAverageOperator(int w, boolean onlyWhenFull, ValueFunction<IN> valueFunction, OutputTag<IN> invalidTag,
+            java.time.Duration forgetAfter) {
+        if (forgetAfter != null && (forgetAfter.isZero() || forgetAfter.isNegative())) {
+            throw new IllegalArgumentException("forgetKeysAfter must be positive, but was " + forgetAfter);
+        }
+        this.forgetAfterMillis = forgetAfter == null ? 0 : forgetAfter.toMillis();
         if (w < 1) {
             throw new IllegalArgumentException("the count window must hold at least 1 value, but was " + w);
         }
@@ -55,7 +76,18 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
     @Override
     public void open() throws Exception {
         super.open();
-        state = getPartitionedState(new ValueStateDescriptor<>("moving-average-values", CountWindowSerializer.INSTANCE));
+        ValueStateDescriptor<CountWindow> descriptor =
+                new ValueStateDescriptor<>("moving-average-values", CountWindowSerializer.INSTANCE);
+        if (forgetAfterMillis > 0) {
+            // Count-based state never empties by itself: a key that stops sending would keep its last w values
+            // forever. Expired entries are never returned and are cleaned in the background (incrementally on the
+            // heap backend, by compaction on RocksDB, Flink's defaults).
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofMillis(forgetAfterMillis))
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        state = getPartitionedState(descriptor);
         invalidRecords.open(getMetricGroup());
     }
 

@@ -116,4 +116,44 @@ class MovingAverageOperatorTest {
         }
         return out;
     }
+
+    @Test
+    void withForgetKeysAfterASilentKeyIsDroppedAndStartsAfreshWhenItReturns() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Reading, MovingAverage<String>>(
+                new MovingAverageOperator<>(5, false, Reading::value,
+                INVALID, java.time.Duration.ofSeconds(60)), Reading::key, Types.STRING)) {
+            h.setStateTtlProcessingTime(0);
+            h.open();
+            for (int k = 0; k < 100; k++) {
+                h.processElement(new StreamRecord<>(Reading.of("idle-" + k, 1, 10.0), 1));
+            }
+            h.processElement(new StreamRecord<>(Reading.of("busy", 1, 1.0), 1));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(101);
+
+            h.setStateTtlProcessingTime(61_000); // a minute of silence for the idle keys
+            for (int i = 0; i < 1_000; i++) {
+                h.processElement(new StreamRecord<>(Reading.of("busy", 2 + i, 1.0), 2 + i));
+            }
+            // Incremental cleanup on the heap backend removed the expired keys while "busy" was being processed.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+
+            h.getOutput().clear();
+            h.processElement(new StreamRecord<>(Reading.of("idle-0", 5_000, 30.0), 5_000));
+            MovingAverage<String> fresh = results(h).get(0);
+            assertThat(fresh.count()).isEqualTo(1); // not 2: its old value was forgotten
+            assertThat(fresh.average()).isEqualTo(30.0);
+        }
+    }
+
+    @Test
+    void withoutForgetKeysAfterKeysAreKept() throws Exception {
+        try (var h = harness(5, false)) {
+            h.setStateTtlProcessingTime(0);
+            h.open();
+            h.processElement(new StreamRecord<>(Reading.of("a", 1, 10.0), 1));
+            h.setStateTtlProcessingTime(Long.MAX_VALUE / 2);
+            h.processElement(new StreamRecord<>(Reading.of("a", 2, 20.0), 2));
+            assertThat(results(h).get(1).count()).isEqualTo(2);
+        }
+    }
 }
