@@ -23,27 +23,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class SensorAverageJob {
 
-    static final String HELP = String.join("\n",
+    static final String HELP = JobOptions.help(
             "Sensor sliding average: JSON readings from Kafka -> per-sensor sliding average -> Kafka, exactly once.",
-            "",
-            "Options (all optional):",
-            "  --bootstrap-servers HOSTS   Kafka bootstrap servers (default localhost:9092)",
-            "  --input-topic NAME          topic of JSON readings {\"sensorId\",\"value\",\"timestamp\"} (default readings)",
-            "  --output-topic NAME         topic the JSON averages go to (default averages)",
-            "  --group-id NAME             consumer group id (default flink-kafka-avg-sensor)",
+            new String[] {"readings", "topic of JSON readings {\"sensorId\",\"value\",\"timestamp\"}"},
+            new String[] {"averages", "topic the JSON averages go to"},
             "  --window DURATION           window size, e.g. 60s (default 60s)",
             "  --slide DURATION            how often a window starts, e.g. 5s (default 5s)",
             "  --max-out-of-orderness D    how late a reading may arrive and still count (default 2s)",
-            "  --checkpoint-interval D     checkpoint interval; results become visible when a checkpoint completes (default 10s)",
-            "  --parallelism N             job parallelism (default: the cluster's)",
-            "  --dead-letter-topic NAME    topic for readings that cannot be read, byte for byte (default: count and log)",
-            "  --late-topic NAME           topic for readings too late for every window (default: count and drop)",
-            "  --bounded                   stop at the input's end offsets as of the start (backfills and tests)",
-            "  --help                      print this help");
+            "  --late-topic NAME           topic for readings too late for every window (default: count and drop)");
 
-    static final Set<String> OPTIONS = Set.of("bootstrap-servers", "input-topic", "output-topic", "group-id", "window",
-            "slide", "max-out-of-orderness", "checkpoint-interval", "parallelism", "dead-letter-topic", "late-topic");
-    static final Set<String> FLAGS = Set.of("bounded", "help");
+    static final Set<String> OPTIONS = JobOptions.options("window", "slide", "max-out-of-orderness", "late-topic");
+    static final Set<String> FLAGS = JobOptions.FLAGS;
 
     private SensorAverageJob() {}
 
@@ -96,18 +86,19 @@ public final class SensorAverageJob {
             String lateTopic) {
 
         static Settings from(Args args) {
+            JobOptions shared = JobOptions.from(args, "readings", "averages", "flink-kafka-avg-sensor");
             Settings settings = new Settings(
-                    args.get("bootstrap-servers", "localhost:9092"),
-                    args.get("input-topic", "readings"),
-                    args.get("output-topic", "averages"),
-                    args.get("group-id", "flink-kafka-avg-sensor"),
+                    shared.bootstrapServers(),
+                    shared.inputTopic(),
+                    shared.outputTopic(),
+                    shared.groupId(),
                     args.getDuration("window", Duration.ofSeconds(60)),
                     args.getDuration("slide", Duration.ofSeconds(5)),
                     args.getDuration("max-out-of-orderness", Duration.ofSeconds(2)),
-                    args.getDuration("checkpoint-interval", Duration.ofSeconds(10)),
-                    args.getInt("parallelism", -1),
-                    args.has("bounded"),
-                    args.get("dead-letter-topic", null),
+                    shared.checkpointInterval(),
+                    shared.parallelism(),
+                    shared.bounded(),
+                    shared.deadLetterTopic(),
                     args.get("late-topic", null));
             if (settings.slide.isZero() || settings.slide.isNegative() || settings.slide.compareTo(settings.window) > 0) {
                 throw new IllegalArgumentException("--slide must be positive and at most --window (" + settings.window
