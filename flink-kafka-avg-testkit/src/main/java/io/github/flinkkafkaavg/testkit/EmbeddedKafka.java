@@ -30,6 +30,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -47,8 +51,9 @@ import org.apache.kafka.common.Uuid;
  * ports and a log directory under one temporary folder that {@link #close()} deletes. The broker runs in its own
  * JVM on the class path Maven resolved for {@code kafka_2.13} when this module was built, so its Scala, Jackson and
  * logging jars never meet Flink's. Transactions work out of the box (the internal topics are sized for the node
- * count), topics are never created automatically, and an optional SASL/PLAIN listener accepts the users given to
- * {@link Builder#saslPlainUser(String, String)}.
+ * count) and topics are never created automatically. Optional listeners: SASL_PLAINTEXT for the users given to
+ * {@link Builder#saslPlainUser(String, String)} (PLAIN) and {@link Builder#scramUser(String, String)} (SCRAM-SHA-256
+ * and -512); with {@link Builder#tls()} also SSL and SASL_SSL, with a test CA made at start.
  *
  * <p>A node can be stopped and started again on the same ports and log directory ({@link #stopNode(int)},
  * {@link #startNode(int)}), which is how failure tests simulate a broker outage. Every child JVM watches its
@@ -63,6 +68,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int nodeCount;
     private final Map<String, String> brokerProperties;
     private final Map<String, String> saslUsers;
+    private final Map<String, String> scramUsers;
+    private final boolean tls;
     private final Duration startTimeout;
     private final Path root;
     private final String clusterId = Uuid.randomUuid().toString();
@@ -75,6 +82,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.nodeCount = builder.nodes;
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.saslUsers = Map.copyOf(builder.saslUsers);
+        this.scramUsers = Map.copyOf(builder.scramUsers);
+        this.tls = builder.tls;
         this.startTimeout = builder.startTimeout;
         try {
             this.root = Files.createTempDirectory("embedded-kafka-");
@@ -106,8 +115,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         started = true;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
+            if (tls) {
+                TestCertificates.create(root.resolve("tls"));
+            }
+            boolean sasl = hasSasl();
             for (int id = 1; id <= nodeCount; id++) {
-                nodes.add(new Node(id, freePort(), freePort(), saslUsers.isEmpty() ? -1 : freePort()));
+                nodes.add(new Node(id, freePort(), freePort(), sasl ? freePort() : -1, tls ? freePort() : -1,
+                        sasl && tls ? freePort() : -1));
             }
             String voters = nodes.stream()
                     .map(n -> n.id + "@127.0.0.1:" + n.controllerPort)
@@ -117,6 +131,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 node.launch(true);
             }
             awaitBrokers(nodeCount);
+            createScramUsers();
             return this;
         } catch (RuntimeException e) {
             closeQuietly();
@@ -141,12 +156,119 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException when the cluster was built without {@link Builder#saslPlainUser(String, String)}
      */
     public String saslPlainBootstrapServers() {
+        return saslPlaintextBootstrapServers();
+    }
+
+    /**
+     * The SASL_PLAINTEXT bootstrap servers of all nodes; the listener offers PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+     *
+     * @return comma-separated host:port pairs
+     * @throws IllegalStateException when the cluster was built without SASL users
+     */
+    public String saslPlaintextBootstrapServers() {
         requireStarted();
-        if (saslUsers.isEmpty()) {
-            throw new IllegalStateException(
-                    "no SASL listener: call EmbeddedKafka.builder().saslPlainUser(user, password) to add one");
+        if (!hasSasl()) {
+            throw new IllegalStateException("no SASL listener: call EmbeddedKafka.builder().saslPlainUser(user, password)"
+                    + " or .scramUser(user, password) to add one");
         }
         return nodes.stream().map(n -> "127.0.0.1:" + n.saslPort).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The SSL (TLS without SASL) bootstrap servers of all nodes; their certificate is signed by the test CA in
+     * {@link #tlsTrustStore()} and names {@code 127.0.0.1} and {@code localhost}.
+     *
+     * @return comma-separated host:port pairs
+     * @throws IllegalStateException when the cluster was built without {@link Builder#tls()}
+     */
+    public String sslBootstrapServers() {
+        requireTls();
+        return nodes.stream().map(n -> "127.0.0.1:" + n.sslPort).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The SASL_SSL bootstrap servers of all nodes (SASL users and {@link Builder#tls()} both given).
+     *
+     * @return comma-separated host:port pairs
+     */
+    public String saslSslBootstrapServers() {
+        requireTls();
+        if (!hasSasl()) {
+            throw new IllegalStateException("no SASL_SSL listener: add SASL users with saslPlainUser or scramUser");
+        }
+        return nodes.stream().map(n -> "127.0.0.1:" + n.saslSslPort).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The PKCS12 trust store holding the test CA that signed the brokers' certificate, created at start.
+     *
+     * @return the file, inside {@link #rootDirectory()}
+     */
+    public Path tlsTrustStore() {
+        requireTls();
+        return root.resolve("tls").resolve(TestCertificates.TRUST_STORE);
+    }
+
+    /**
+     * The password of {@link #tlsTrustStore()}.
+     *
+     * @return the password
+     */
+    public String tlsTrustStorePassword() {
+        requireTls();
+        return TestCertificates.TRUST_STORE_PASSWORD;
+    }
+
+    /**
+     * The test CA's certificate as a PEM file, for clients that take PEM trust.
+     *
+     * @return the file, inside {@link #rootDirectory()}
+     */
+    public Path tlsCaPem() {
+        requireTls();
+        return root.resolve("tls").resolve(TestCertificates.CA_PEM);
+    }
+
+    private void requireTls() {
+        requireStarted();
+        if (!tls) {
+            throw new IllegalStateException("no TLS listener: call EmbeddedKafka.builder().tls() to add one");
+        }
+    }
+
+    private boolean hasSasl() {
+        return !saslUsers.isEmpty() || !scramUsers.isEmpty();
+    }
+
+    private void createScramUsers() {
+        if (scramUsers.isEmpty()) {
+            return;
+        }
+        List<ScramMechanism> mechanisms = List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512);
+        try (Admin admin = admin()) {
+            // The broker refuses two alterations of one user in one request: one request per mechanism.
+            for (ScramMechanism mechanism : mechanisms) {
+                List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+                scramUsers.forEach((user, password) -> upserts.add(new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(mechanism, 4096), password)));
+                admin.alterUserScramCredentials(upserts).all().get(60, TimeUnit.SECONDS);
+            }
+            // The credentials reach every broker through the metadata log: wait until they are all described.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.describeUserScramCredentials(List.copyOf(scramUsers.keySet())).all()
+                    .get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToInt(d -> d.credentialInfos().size()).sum() < scramUsers.size() * mechanisms.size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("SCRAM users " + scramUsers.keySet() + " did not appear within 30 s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating SCRAM users", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create SCRAM users " + scramUsers.keySet() + ": " + e, e);
+        }
     }
 
     /**
@@ -392,16 +514,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         final int port;
         final int controllerPort;
         final int saslPort;
+        final int sslPort;
+        final int saslSslPort;
         final Path dir;
         Process process;
         OutputStream lifeline;
         boolean expectedAlive;
 
-        Node(int id, int port, int controllerPort, int saslPort) {
+        Node(int id, int port, int controllerPort, int saslPort, int sslPort, int saslSslPort) {
             this.id = id;
             this.port = port;
             this.controllerPort = controllerPort;
             this.saslPort = saslPort;
+            this.sslPort = sslPort;
+            this.saslSslPort = saslSslPort;
             this.dir = root.resolve("node-" + id);
         }
 
@@ -417,13 +543,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (saslPort > 0) {
                 listeners += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
                 advertised += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-                config.put("sasl.enabled.mechanisms", "PLAIN");
-                config.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaasConfig());
+                config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+                saslJaas(config, "sasl_plaintext");
+            }
+            if (sslPort > 0) {
+                listeners += ",SSL://127.0.0.1:" + sslPort;
+                advertised += ",SSL://127.0.0.1:" + sslPort;
+                Path tlsDir = root.resolve("tls");
+                config.put("ssl.keystore.location", tlsDir.resolve(TestCertificates.BROKER_STORE).toString());
+                config.put("ssl.keystore.type", "PKCS12");
+                config.put("ssl.keystore.password", TestCertificates.BROKER_STORE_PASSWORD);
+                config.put("ssl.key.password", TestCertificates.BROKER_STORE_PASSWORD);
+                config.put("ssl.client.auth", "none");
+            }
+            if (saslSslPort > 0) {
+                listeners += ",SASL_SSL://127.0.0.1:" + saslSslPort;
+                advertised += ",SASL_SSL://127.0.0.1:" + saslSslPort;
+                saslJaas(config, "sasl_ssl");
             }
             config.put("listeners", listeners);
             config.put("advertised.listeners", advertised);
-            config.put("listener.security.protocol.map",
-                    "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                    + "SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
             config.put("controller.listener.names", "CONTROLLER");
             config.put("inter.broker.listener.name", "PLAINTEXT");
             config.put("log.dirs", dir.resolve("data").toString());
@@ -468,6 +609,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the configuration of Kafka node " + id, e);
             }
+        }
+
+        private void saslJaas(Map<String, String> config, String listener) {
+            String prefix = "listener.name." + listener + ".";
+            config.put(prefix + "plain.sasl.jaas.config", plainJaasConfig());
+            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+            config.put(prefix + "scram-sha-256.sasl.jaas.config", scram);
+            config.put(prefix + "scram-sha-512.sasl.jaas.config", scram);
         }
 
         private String plainJaasConfig() {
@@ -571,6 +720,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int nodes = 1;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private final Map<String, String> scramUsers = new LinkedHashMap<>();
+        private boolean tls;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
         private Builder() {}
@@ -611,6 +762,31 @@ public final class EmbeddedKafka implements AutoCloseable {
          */
         public Builder saslPlainUser(String user, String password) {
             saslUsers.put(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * Adds a SASL listener (SASL_PLAINTEXT, and SASL_SSL with {@link #tls()}) where this user logs in with
+         * SCRAM-SHA-256 or SCRAM-SHA-512; the credentials are created through the admin API once the cluster is up.
+         *
+         * @param user the user name
+         * @param password the password
+         * @return this builder
+         */
+        public Builder scramUser(String user, String password) {
+            scramUsers.put(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * Adds a TLS listener (SSL, and SASL_SSL when there are SASL users) with a certificate for {@code 127.0.0.1}
+         * and {@code localhost}, signed by a CA generated with the JDK's keytool at start; clients trust it through
+         * {@link EmbeddedKafka#tlsTrustStore()}.
+         *
+         * @return this builder
+         */
+        public Builder tls() {
+            this.tls = true;
             return this;
         }
 

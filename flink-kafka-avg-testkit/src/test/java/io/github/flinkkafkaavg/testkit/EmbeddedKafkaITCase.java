@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -80,18 +81,45 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
-    void saslPlainListenerAcceptsKnownUsersAndRejectsWrongPasswords() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().saslPlainUser("alice", "alice-secret").build().start()) {
-            try (Admin admin = Admin.create(sasl(kafka.saslPlainBootstrapServers(), "alice", "alice-secret"))) {
-                assertThat(admin.describeCluster().nodes().get()).hasSize(1);
-            } catch (InterruptedException | ExecutionException e) {
-                throw new AssertionError(e);
-            }
-            try (Admin admin = Admin.create(sasl(kafka.saslPlainBootstrapServers(), "alice", "wrong"))) {
-                assertThatThrownBy(() -> admin.describeCluster().nodes().get())
-                        .hasCauseInstanceOf(SaslAuthenticationException.class);
-            }
+    void securedListenersAcceptKnownUsersAndTrustedClientsAndRejectTheRest() {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().saslPlainUser("alice", "alice-secret")
+                .scramUser("bob", "bob-secret").tls().build().start()) {
+            assertNodes(sasl(kafka.saslPlaintextBootstrapServers(), "PLAIN", "alice", "alice-secret"));
+            assertNodes(sasl(kafka.saslPlaintextBootstrapServers(), "SCRAM-SHA-256", "bob", "bob-secret"));
+            Properties scramOverTls = trusting(kafka, sasl(kafka.saslSslBootstrapServers(), "SCRAM-SHA-512", "bob", "bob-secret"));
+            scramOverTls.setProperty("security.protocol", "SASL_SSL");
+            assertNodes(scramOverTls);
+            Properties tls = trusting(kafka, sasl(kafka.sslBootstrapServers(), null, null, null));
+            tls.setProperty("security.protocol", "SSL");
+            assertNodes(tls);
+
+            assertRefused(sasl(kafka.saslPlaintextBootstrapServers(), "PLAIN", "alice", "wrong"), SaslAuthenticationException.class);
+            assertRefused(sasl(kafka.saslPlaintextBootstrapServers(), "SCRAM-SHA-512", "bob", "wrong"), SaslAuthenticationException.class);
+            Properties untrusting = sasl(kafka.sslBootstrapServers(), null, null, null);
+            untrusting.setProperty("security.protocol", "SSL");
+            assertRefused(untrusting, SslAuthenticationException.class);
         }
+    }
+
+    private static void assertNodes(Properties props) {
+        try (Admin admin = Admin.create(props)) {
+            assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(props.getProperty("security.protocol") + " " + props.getProperty("sasl.mechanism"), e);
+        }
+    }
+
+    private static void assertRefused(Properties props, Class<? extends Throwable> why) {
+        try (Admin admin = Admin.create(props)) {
+            assertThatThrownBy(() -> admin.describeCluster().nodes().get()).hasCauseInstanceOf(why);
+        }
+    }
+
+    private static Properties trusting(EmbeddedKafka kafka, Properties props) {
+        props.setProperty("ssl.truststore.location", kafka.tlsTrustStore().toString());
+        props.setProperty("ssl.truststore.type", "PKCS12");
+        props.setProperty("ssl.truststore.password", kafka.tlsTrustStorePassword());
+        return props;
     }
 
     @Test
@@ -142,13 +170,17 @@ class EmbeddedKafkaITCase {
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    private static Properties sasl(String bootstrap, String user, String password) {
+    private static Properties sasl(String bootstrap, String mechanism, String user, String password) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.setProperty("security.protocol", "SASL_PLAINTEXT");
-        props.setProperty("sasl.mechanism", "PLAIN");
-        props.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
+        if (mechanism != null) {
+            props.setProperty("security.protocol", "SASL_PLAINTEXT");
+            props.setProperty("sasl.mechanism", mechanism);
+            String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            props.setProperty("sasl.jaas.config", module + " required username=\"" + user + "\" password=\""
+                    + password + "\";");
+        }
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         return props;
