@@ -52,8 +52,7 @@ class RescaleFromSavepointITCase {
         ExactlyOnceHarness.buildUnbounded(first, KAFKA.bootstrapServers(), input, out);
         JobClient job = first.executeAsync("before the savepoint");
         ExactlyOnceHarness.awaitDecoded(30_000, Duration.ofSeconds(60)); // early: the stop must land mid-stream
-        String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
+        String savepoint = stopWithSavepoint(job, savepoints);
         long decodedBefore = FailingDecoder.DECODED.get();
         assertThat(decodedBefore).as("stopped mid-stream").isLessThan(ExactlyOnceHarness.RECORDS);
 
@@ -67,5 +66,23 @@ class RescaleFromSavepointITCase {
         }
 
         ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+    }
+
+    /**
+     * Stop-with-savepoint needs every task running; on a loaded machine the first records can be decoded while a
+     * downstream task is still being deployed. Flink then refuses the savepoint, and the test asks again.
+     */
+    private static String stopWithSavepoint(JobClient job, Path savepoints) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 50 || !String.valueOf(e.getMessage()).contains("Not all required tasks are currently running")) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 }
