@@ -17,33 +17,48 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Defaults: start from the group's committed offsets, or the earliest offset when it has none; unbounded with
- * partition discovery every minute; group id {@code flink-kafka-avg}. {@link #property(String, String)} passes any
- * consumer property through (security settings included).
+ * partition discovery every minute; group id {@code flink-kafka-avg}; no authentication or encryption (see
+ * {@link #security(KafkaSecurity)}); topics must exist (see {@link #createIfMissing}).
+ * {@link #property(String, String)} passes any other consumer property through.
  */
 public final class KafkaIn {
 
     /** Where a job without committed offsets starts reading. */
     public enum Start { EARLIEST, LATEST, COMMITTED_OR_EARLIEST, COMMITTED_OR_LATEST, TIMESTAMP }
 
-    final List<String> topics;
-    final Pattern pattern;
-    final String bootstrapServers;
-    final String groupId;
-    final Start start;
-    final long startTimestamp;
-    final boolean bounded;
-    final Map<String, String> properties;
+    // Never changed after construction: each setter changes a fresh copy.
+    List<String> topics;
+    Pattern pattern;
+    String bootstrapServers;
+    String groupId;
+    Start start;
+    long startTimestamp;
+    boolean bounded;
+    Map<String, String> properties;
+    KafkaSecurity security;
+    int createPartitions;
+    short createReplicationFactor;
 
-    private KafkaIn(List<String> topics, Pattern pattern, String bootstrapServers, String groupId, Start start,
-            long startTimestamp, boolean bounded, Map<String, String> properties) {
+    private KafkaIn(List<String> topics, Pattern pattern) {
         this.topics = topics;
         this.pattern = pattern;
-        this.bootstrapServers = bootstrapServers;
-        this.groupId = groupId;
-        this.start = start;
-        this.startTimestamp = startTimestamp;
-        this.bounded = bounded;
-        this.properties = properties;
+        this.groupId = "flink-kafka-avg";
+        this.start = Start.COMMITTED_OR_EARLIEST;
+        this.properties = Map.of();
+    }
+
+    private KafkaIn copy() {
+        KafkaIn c = new KafkaIn(topics, pattern);
+        c.bootstrapServers = bootstrapServers;
+        c.groupId = groupId;
+        c.start = start;
+        c.startTimestamp = startTimestamp;
+        c.bounded = bounded;
+        c.properties = properties;
+        c.security = security;
+        c.createPartitions = createPartitions;
+        c.createReplicationFactor = createReplicationFactor;
+        return c;
     }
 
     /**
@@ -59,7 +74,7 @@ public final class KafkaIn {
                 throw new IllegalArgumentException("topic names must not be blank, but got " + java.util.Arrays.toString(topics));
             }
         }
-        return new KafkaIn(List.of(topics), null, null, "flink-kafka-avg", Start.COMMITTED_OR_EARLIEST, 0, false, Map.of());
+        return new KafkaIn(List.of(topics), null);
     }
 
     /**
@@ -69,8 +84,7 @@ public final class KafkaIn {
      * @return the input
      */
     public static KafkaIn topicPattern(Pattern pattern) {
-        return new KafkaIn(List.of(), Objects.requireNonNull(pattern, "pattern"), null, "flink-kafka-avg",
-                Start.COMMITTED_OR_EARLIEST, 0, false, Map.of());
+        return new KafkaIn(List.of(), Objects.requireNonNull(pattern, "pattern"));
     }
 
     /**
@@ -80,7 +94,9 @@ public final class KafkaIn {
      * @return a new input
      */
     public KafkaIn bootstrapServers(String servers) {
-        return new KafkaIn(topics, pattern, servers, groupId, start, startTimestamp, bounded, properties);
+        KafkaIn c = copy();
+        c.bootstrapServers = servers;
+        return c;
     }
 
     /**
@@ -91,7 +107,9 @@ public final class KafkaIn {
      * @return a new input
      */
     public KafkaIn groupId(String groupId) {
-        return new KafkaIn(topics, pattern, bootstrapServers, groupId, start, startTimestamp, bounded, properties);
+        KafkaIn c = copy();
+        c.groupId = groupId;
+        return c;
     }
 
     /**
@@ -132,7 +150,10 @@ public final class KafkaIn {
     }
 
     private KafkaIn withStart(Start newStart, long timestamp) {
-        return new KafkaIn(topics, pattern, bootstrapServers, groupId, newStart, timestamp, bounded, properties);
+        KafkaIn c = copy();
+        c.start = newStart;
+        c.startTimestamp = timestamp;
+        return c;
     }
 
     /**
@@ -142,7 +163,9 @@ public final class KafkaIn {
      * @return a new input
      */
     public KafkaIn bounded() {
-        return new KafkaIn(topics, pattern, bootstrapServers, groupId, start, startTimestamp, true, properties);
+        KafkaIn c = copy();
+        c.bounded = true;
+        return c;
     }
 
     /**
@@ -155,8 +178,47 @@ public final class KafkaIn {
     public KafkaIn property(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new KafkaIn(topics, pattern, bootstrapServers, groupId, start, startTimestamp, bounded,
-                Collections.unmodifiableMap(copy));
+        KafkaIn c = copy();
+        c.properties = Collections.unmodifiableMap(copy);
+        return c;
+    }
+
+    /**
+     * Authentication and encryption towards the input cluster (SASL, TLS); outputs without their own
+     * {@link KafkaOut#security} use it too.
+     *
+     * @param security e.g. {@code KafkaSecurity.saslOverTls(SCRAM_SHA_512, "job", Secret.fromEnv("KAFKA_PASSWORD"))}
+     * @return a new input
+     */
+    public KafkaIn security(KafkaSecurity security) {
+        KafkaIn c = copy();
+        c.security = Objects.requireNonNull(security, "security");
+        return c;
+    }
+
+    /**
+     * Creates missing input topics when the pipeline is built, instead of failing with "topic ... does not exist";
+     * existing topics are left as they are. Off by default: a misspelt topic name should fail, not start an empty
+     * topic.
+     *
+     * @param partitions partitions of a created topic, at least the source parallelism
+     * @param replicationFactor replicas of a created topic
+     * @return a new input
+     */
+    public KafkaIn createIfMissing(int partitions, short replicationFactor) {
+        KafkaChecks.requireCreatable(partitions, replicationFactor);
+        if (pattern != null) {
+            throw new IllegalStateException("createIfMissing applies to named topics, not to pattern " + pattern);
+        }
+        KafkaIn c = copy();
+        c.createPartitions = partitions;
+        c.createReplicationFactor = replicationFactor;
+        return c;
+    }
+
+    /** The consumer properties: security first, raw properties over them. */
+    Map<String, String> clientProperties() {
+        return KafkaSecurity.merge(security, properties, "fromKafka(" + describe() + ")");
     }
 
     String describe() {
@@ -167,6 +229,7 @@ public final class KafkaIn {
     public String toString() {
         // Property values may hold secrets: show the names only.
         return "KafkaIn{" + describe() + ", bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", start="
-                + start + (bounded ? ", bounded" : "") + ", properties=" + properties.keySet() + '}';
+                + start + (bounded ? ", bounded" : "") + (security == null ? "" : ", security=" + security.describe())
+                + ", properties=" + properties.keySet() + '}';
     }
 }

@@ -23,30 +23,42 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Defaults: the input's bootstrap servers; exactly-once delivery (Kafka transactions committed on checkpoints),
  * so the job must checkpoint; a transactional id prefix derived from the topic; {@code transaction.timeout.ms} of
- * 10 minutes — above typical checkpoint intervals, below the broker's default cap of 15 minutes.
+ * 10 minutes — above typical checkpoint intervals, below the broker's default cap of 15 minutes; the input's
+ * {@link KafkaSecurity} when the servers are the input's; the topic must exist (see {@link #createIfMissing}).
  */
 public final class KafkaOut {
 
     /** The default transaction timeout: 10 minutes. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+    // Never changed after construction: each setter changes a fresh copy.
     final String topic;
-    final String bootstrapServers;
-    final DeliveryGuarantee guarantee;
-    final String transactionalIdPrefix;
-    final Duration transactionTimeout;
-    final Map<String, String> properties;
-    final Map<String, String> headers;
+    String bootstrapServers;
+    DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
+    String transactionalIdPrefix;
+    Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+    Map<String, String> properties = Map.of();
+    Map<String, String> headers = Map.of();
+    KafkaSecurity security;
+    int createPartitions;
+    short createReplicationFactor;
 
-    private KafkaOut(String topic, String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix,
-            Duration transactionTimeout, Map<String, String> properties, Map<String, String> headers) {
-        this.headers = headers;
+    private KafkaOut(String topic) {
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
-        this.guarantee = guarantee;
-        this.transactionalIdPrefix = transactionalIdPrefix;
-        this.transactionTimeout = transactionTimeout;
-        this.properties = properties;
+    }
+
+    private KafkaOut copy() {
+        KafkaOut c = new KafkaOut(topic);
+        c.bootstrapServers = bootstrapServers;
+        c.guarantee = guarantee;
+        c.transactionalIdPrefix = transactionalIdPrefix;
+        c.transactionTimeout = transactionTimeout;
+        c.properties = properties;
+        c.headers = headers;
+        c.security = security;
+        c.createPartitions = createPartitions;
+        c.createReplicationFactor = createReplicationFactor;
+        return c;
     }
 
     /**
@@ -59,7 +71,7 @@ public final class KafkaOut {
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("the output topic must not be blank, but was " + topic);
         }
-        return new KafkaOut(topic, null, DeliveryGuarantee.EXACTLY_ONCE, null, DEFAULT_TRANSACTION_TIMEOUT, Map.of(), Map.of());
+        return new KafkaOut(topic);
     }
 
     /**
@@ -69,7 +81,9 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut bootstrapServers(String servers) {
-        return new KafkaOut(topic, servers, guarantee, transactionalIdPrefix, transactionTimeout, properties, headers);
+        KafkaOut c = copy();
+        c.bootstrapServers = servers;
+        return c;
     }
 
     /**
@@ -79,8 +93,7 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut exactlyOnce() {
-        return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix,
-                transactionTimeout, properties, headers);
+        return withGuarantee(DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     /**
@@ -89,8 +102,7 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut atLeastOnce() {
-        return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.AT_LEAST_ONCE, transactionalIdPrefix,
-                transactionTimeout, properties, headers);
+        return withGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     /**
@@ -99,8 +111,13 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut noGuarantee() {
-        return new KafkaOut(topic, bootstrapServers, DeliveryGuarantee.NONE, transactionalIdPrefix, transactionTimeout,
-                properties, headers);
+        return withGuarantee(DeliveryGuarantee.NONE);
+    }
+
+    private KafkaOut withGuarantee(DeliveryGuarantee newGuarantee) {
+        KafkaOut c = copy();
+        c.guarantee = newGuarantee;
+        return c;
     }
 
     /**
@@ -111,7 +128,9 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut transactionalIdPrefix(String prefix) {
-        return new KafkaOut(topic, bootstrapServers, guarantee, prefix, transactionTimeout, properties, headers);
+        KafkaOut c = copy();
+        c.transactionalIdPrefix = prefix;
+        return c;
     }
 
     /**
@@ -122,8 +141,9 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut transactionTimeout(Duration timeout) {
-        return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix,
-                Objects.requireNonNull(timeout, "transaction timeout"), properties, headers);
+        KafkaOut c = copy();
+        c.transactionTimeout = Objects.requireNonNull(timeout, "transaction timeout");
+        return c;
     }
 
     /**
@@ -136,8 +156,43 @@ public final class KafkaOut {
     public KafkaOut property(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout,
-                Collections.unmodifiableMap(copy), headers);
+        KafkaOut c = copy();
+        c.properties = Collections.unmodifiableMap(copy);
+        return c;
+    }
+
+    /**
+     * Authentication and encryption towards the output cluster. Without it an output uses the input's security
+     * when it also uses the input's servers; use {@code KafkaSecurity.none()} for a plaintext output cluster.
+     *
+     * @param security the setting
+     * @return a new output
+     */
+    public KafkaOut security(KafkaSecurity security) {
+        KafkaOut c = copy();
+        c.security = Objects.requireNonNull(security, "security");
+        return c;
+    }
+
+    /**
+     * Creates the topic when the pipeline is built if it does not exist yet; an existing topic is left as it is.
+     * Off by default, so that a misspelt name fails instead of starting a new topic.
+     *
+     * @param partitions partitions of a created topic
+     * @param replicationFactor replicas of a created topic (3 in production, so that a broker can fail)
+     * @return a new output
+     */
+    public KafkaOut createIfMissing(int partitions, short replicationFactor) {
+        KafkaChecks.requireCreatable(partitions, replicationFactor);
+        KafkaOut c = copy();
+        c.createPartitions = partitions;
+        c.createReplicationFactor = replicationFactor;
+        return c;
+    }
+
+    /** The producer properties: security first, raw properties over them. */
+    Map<String, String> clientProperties() {
+        return KafkaSecurity.merge(security, properties, "toKafka(" + topic + ")");
     }
 
     /**
@@ -150,8 +205,9 @@ public final class KafkaOut {
     public KafkaOut header(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new KafkaOut(topic, bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
-                Collections.unmodifiableMap(copy));
+        KafkaOut c = copy();
+        c.headers = Collections.unmodifiableMap(copy);
+        return c;
     }
 
     /**
@@ -198,7 +254,7 @@ public final class KafkaOut {
             sink.setTransactionalIdPrefix(transactionalIdPrefix != null ? transactionalIdPrefix
                     : defaultTransactionalIdPrefix);
         }
-        properties.forEach(sink::setProperty);
+        clientProperties().forEach(sink::setProperty);
         return sink.build();
     }
 
@@ -231,6 +287,6 @@ public final class KafkaOut {
     public String toString() {
         return "KafkaOut{topic=" + topic + ", bootstrapServers=" + bootstrapServers + ", guarantee=" + guarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
-                + ", properties=" + properties.keySet() + '}';
+                + (security == null ? "" : ", security=" + security.describe()) + ", properties=" + properties.keySet() + '}';
     }
 }

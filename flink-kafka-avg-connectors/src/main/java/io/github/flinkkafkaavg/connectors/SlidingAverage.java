@@ -78,6 +78,9 @@ public final class SlidingAverage<T> {
     /** The broker's default {@code transaction.max.timeout.ms}. */
     public static final Duration DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
+    /** How long {@link #build} waits for Kafka when it checks servers, credentials and topics: 30 seconds. */
+    public static final Duration DEFAULT_KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     private final RecordDecoder<T> decoder;
     private final SampleExtractor presetExtractor;
     private KeyFunction<T> key;
@@ -102,6 +105,7 @@ public final class SlidingAverage<T> {
     private Duration forgetKeysAfter;
     private Duration brokerMaxTransactionTimeout = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT;
     private String name = "sliding-average";
+    private Duration kafkaCheckTimeout = DEFAULT_KAFKA_CHECK_TIMEOUT;
 
     private SlidingAverage(RecordDecoder<T> decoder, SampleExtractor presetExtractor) {
         this.decoder = decoder;
@@ -133,6 +137,7 @@ public final class SlidingAverage<T> {
         c.forgetKeysAfter = forgetKeysAfter;
         c.brokerMaxTransactionTimeout = brokerMaxTransactionTimeout;
         c.name = name;
+        c.kafkaCheckTimeout = kafkaCheckTimeout;
         return c;
     }
 
@@ -460,6 +465,38 @@ public final class SlidingAverage<T> {
         return c;
     }
 
+    /**
+     * How long {@link #build} may wait for Kafka while it checks, before adding anything to the job, that the
+     * servers answer, the credentials and certificates are accepted, the input topics exist with at least as many
+     * partitions as the source parallelism and the output topics exist (creating those marked
+     * {@code createIfMissing}). Default 30 s; each failure is one sentence naming the servers, the topic and the fix.
+     *
+     * @param timeout a positive duration
+     * @return a new builder
+     */
+    public SlidingAverage<T> checkKafkaWithin(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("checkKafkaWithin needs a positive timeout, but got " + timeout
+                    + ": use skipKafkaChecks() to build without contacting Kafka");
+        }
+        SlidingAverage<T> c = copy();
+        c.kafkaCheckTimeout = timeout;
+        return c;
+    }
+
+    /**
+     * Builds without contacting Kafka, e.g. where the job is assembled on a machine that cannot reach the brokers.
+     * CAUTION: a wrong password, a missing topic or an unreachable server then shows only once the job runs, as
+     * task failures and restarts.
+     *
+     * @return a new builder
+     */
+    public SlidingAverage<T> skipKafkaChecks() {
+        SlidingAverage<T> c = copy();
+        c.kafkaCheckTimeout = null;
+        return c;
+    }
+
     private void requireTyped(String setting) {
         if (presetExtractor != null) {
             throw new IllegalStateException(setting + "(...) cannot be set: the input format (" + presetExtractor
@@ -522,11 +559,14 @@ public final class SlidingAverage<T> {
 
     /**
      * Adds the whole pipeline to {@code env}: Kafka source, decoding with dead letters, watermarks, averaging and
-     * Kafka sinks.
+     * Kafka sinks. First it checks the configuration, then asks Kafka (see {@link #checkKafkaWithin}) whether the
+     * servers, credentials and topics work.
      *
      * @param env the environment; must checkpoint when the output is exactly-once
      * @return the pipeline's streams
      * @throws IllegalArgumentException listing every configuration problem, each with its fix
+     * @throws IllegalStateException when Kafka cannot be reached, refuses the credentials or certificates, or a topic
+     *     is missing or has too few partitions — naming the servers, the topic and the fix
      */
     public Pipeline build(StreamExecutionEnvironment env) {
         Objects.requireNonNull(env, "env");
@@ -536,6 +576,9 @@ public final class SlidingAverage<T> {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
                     + String.join("\n  - ", problems));
+        }
+        if (kafkaCheckTimeout != null) {
+            KafkaChecks.verify(input, outputs(), env.getParallelism(), kafkaCheckTimeout);
         }
         KafkaOut output = inherit(this.output);
         KafkaOut deadLetterOutput = this.deadLetterOutput == null ? null : inherit(this.deadLetterOutput);
@@ -557,7 +600,7 @@ public final class SlidingAverage<T> {
         } else {
             source.setProperty("partition.discovery.interval.ms", "60000");
         }
-        input.properties.forEach(source::setProperty);
+        input.clientProperties().forEach(source::setProperty);
 
         DataStream<Either<DeadLetter, Sample>> raw = env
                 .fromSource(source.build(), watermarks(), "kafka: " + input.describe())
@@ -744,6 +787,13 @@ public final class SlidingAverage<T> {
             problems.add("fromKafka: bootstrapServers is not set: KafkaIn.topic(\"" + input.describe()
                     + "\").bootstrapServers(\"host:9092\")");
         }
+        if (input != null) {
+            try {
+                input.clientProperties();
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
         if (output == null) {
             problems.add("toKafka(...) is not set: build(env) writes results to Kafka, e.g."
                     + " .toKafka(KafkaOut.topic(\"averages\")); use apply(stream) to get them as a DataStream");
@@ -766,15 +816,24 @@ public final class SlidingAverage<T> {
         return outs;
     }
 
+    /** An output without servers writes to the input's cluster, and then also with the input's security. */
     private KafkaOut inherit(KafkaOut out) {
-        return out.bootstrapServers == null && input != null && input.bootstrapServers != null
-                ? out.bootstrapServers(input.bootstrapServers) : out;
+        if (out.bootstrapServers != null || input == null || input.bootstrapServers == null) {
+            return out;
+        }
+        KafkaOut same = out.bootstrapServers(input.bootstrapServers);
+        return out.security == null && input.security != null ? same.security(input.security) : same;
     }
 
     private void checkOutput(StreamExecutionEnvironment env, KafkaOut out, List<String> problems) {
         String where = "toKafka(" + out.topic + ")";
         if (out.bootstrapServers == null || out.bootstrapServers.isBlank()) {
             problems.add(where + ": bootstrapServers is not set and there is no input to take it from");
+        }
+        try {
+            out.clientProperties();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
         if (out.guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
             return;

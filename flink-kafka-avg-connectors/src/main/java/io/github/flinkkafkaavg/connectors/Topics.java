@@ -27,19 +27,21 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * }</pre>
  *
  * <p>Every call waits at most the timeout (default 30 s) and then fails with a message naming the bootstrap servers
- * and the topic. {@link #property(String, String)} passes admin-client properties through (security settings
- * included). Immutable and cheap: each call opens and closes its own admin client.
+ * and the topic. {@link #security(KafkaSecurity)} authenticates and encrypts as the job does;
+ * {@link #property(String, String)} passes other admin-client properties through. Immutable and cheap: each call opens and closes its own admin client.
  */
 public final class Topics {
 
     private final String bootstrapServers;
     private final Duration timeout;
     private final Map<String, String> properties;
+    private final KafkaSecurity security;
 
-    private Topics(String bootstrapServers, Duration timeout, Map<String, String> properties) {
+    private Topics(String bootstrapServers, Duration timeout, Map<String, String> properties, KafkaSecurity security) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
         this.properties = properties;
+        this.security = security;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Topics {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers must not be blank, but were " + bootstrapServers);
         }
-        return new Topics(bootstrapServers, Duration.ofSeconds(30), Map.of());
+        return new Topics(bootstrapServers, Duration.ofSeconds(30), Map.of(), null);
     }
 
     /**
@@ -65,7 +67,7 @@ public final class Topics {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
         }
-        return new Topics(bootstrapServers, timeout, properties);
+        return new Topics(bootstrapServers, timeout, properties, security);
     }
 
     /**
@@ -78,7 +80,17 @@ public final class Topics {
     public Topics property(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new Topics(bootstrapServers, timeout, Collections.unmodifiableMap(copy));
+        return new Topics(bootstrapServers, timeout, Collections.unmodifiableMap(copy), security);
+    }
+
+    /**
+     * Authentication and encryption, as for {@link KafkaIn#security(KafkaSecurity)}.
+     *
+     * @param security the setting
+     * @return a new helper
+     */
+    public Topics security(KafkaSecurity security) {
+        return new Topics(bootstrapServers, timeout, properties, Objects.requireNonNull(security, "security"));
     }
 
     /**
@@ -144,18 +156,19 @@ public final class Topics {
 
     private Admin admin() {
         Properties props = new Properties();
-        props.putAll(properties);
+        props.putAll(KafkaSecurity.merge(security, properties, "Topics.on(" + bootstrapServers + ")"));
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(millis));
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(millis, 15_000)));
-        return Admin.create(props);
+        try {
+            return Admin.create(props);
+        } catch (RuntimeException e) {
+            throw failure("connect", e);
+        }
     }
 
     private IllegalStateException failure(String what, Throwable cause) {
-        String why = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                ? "no answer within " + timeout.toSeconds() + " s — is Kafka running there, and reachable from here?"
-                : String.valueOf(cause);
-        return new IllegalStateException("cannot " + what + " on Kafka at " + bootstrapServers + ": " + why, cause);
+        return KafkaChecks.explain(what, bootstrapServers, security, cause, timeout);
     }
 }

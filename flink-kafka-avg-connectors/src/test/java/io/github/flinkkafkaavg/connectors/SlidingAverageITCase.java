@@ -179,7 +179,7 @@ class SlidingAverageITCase {
         String in = "in-" + UUID.randomUUID();
         String out = "out-" + UUID.randomUUID();
         String dlq = "dlq-" + UUID.randomUUID();
-        KAFKA.cluster().createTopic(in, 1, (short) 1, Map.of("max.message.bytes", String.valueOf(3 << 20)));
+        KAFKA.cluster().createTopic(in, 2, (short) 1, Map.of("max.message.bytes", String.valueOf(3 << 20)));
         KAFKA.cluster().createTopic(out, 1);
         KAFKA.cluster().createTopic(dlq, 1); // the broker's default limit: 1 MiB
         List<Reading> valid = readings(new Random(9), 200);
@@ -342,7 +342,7 @@ class SlidingAverageITCase {
     @Test
     void failOnErrorFailsTheJobAtTheFirstBadRecord() {
         String in = "in-" + UUID.randomUUID();
-        KAFKA.cluster().createTopic(in, 1);
+        KAFKA.cluster().createTopic(in, 2);
         List<byte[][]> records = new ArrayList<>();
         for (Reading r : readings(new Random(3), 20)) {
             records.add(new byte[][] {null, json(r)});
@@ -353,7 +353,7 @@ class SlidingAverageITCase {
         SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
                 .window(Duration.ofSeconds(10)).failOnError()
                 .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic("never-written"))
+                .toKafka(KafkaOut.topic("never-written").createIfMissing(1, (short) 1))
                 .build(env);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.execute("strict"))
                 .hasStackTraceContaining("record " + in + "-0@20 cannot be averaged (cannot decode")

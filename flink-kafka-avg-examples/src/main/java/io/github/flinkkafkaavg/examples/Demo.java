@@ -100,7 +100,7 @@ public final class Demo {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, READINGS, AVERAGES,
                     "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, false,
-                    DEAD_LETTERS, LATE));
+                    DEAD_LETTERS, LATE, null));
             JobClient job = env.executeAsync("flink-kafka-avg demo");
             System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'.%n",
                     job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide), AVERAGES);

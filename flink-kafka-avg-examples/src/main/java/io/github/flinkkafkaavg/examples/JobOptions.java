@@ -2,7 +2,10 @@ package io.github.flinkkafkaavg.examples;
 
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.KafkaSecurity;
+import io.github.flinkkafkaavg.connectors.Secret;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,8 +14,8 @@ import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The options every example job shares — Kafka servers and topics, group id, checkpointing, parallelism, dead
- * letters, bounded mode — with their help text, so each job only adds what is its own.
+ * The options every example job shares — Kafka servers, topics and security, group id, checkpointing,
+ * parallelism, dead letters, bounded mode — with their help text, so each job only adds what is its own.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param inputTopic the topic the job reads
@@ -22,6 +25,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * @param parallelism the job parallelism, or -1 for the environment's
  * @param bounded stop at the end offsets the input has when the job starts
  * @param deadLetterTopic where unreadable records go, byte for byte; null to count and log them
+ * @param security authentication and encryption towards Kafka; null for plaintext
  */
 record JobOptions(
         String bootstrapServers,
@@ -31,11 +35,24 @@ record JobOptions(
         Duration checkpointInterval,
         int parallelism,
         boolean bounded,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        KafkaSecurity security) {
 
     static final Set<String> FLAGS = Set.of("bounded", "help");
     private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "input-topic", "output-topic", "group-id",
-            "checkpoint-interval", "parallelism", "dead-letter-topic");
+            "checkpoint-interval", "parallelism", "dead-letter-topic", "security-protocol", "sasl-mechanism",
+            "sasl-user", "sasl-password-env", "sasl-password-file", "truststore", "truststore-password-env",
+            "truststore-password-file");
+
+    /** The help lines of the security options, shared with jobs that parse their own settings. */
+    static final String[] SECURITY_HELP = {
+            "  --security-protocol P       PLAINTEXT (default), SSL, SASL_SSL or SASL_PLAINTEXT",
+            "  --sasl-mechanism M          PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default SCRAM-SHA-512)",
+            "  --sasl-user NAME            SASL user name",
+            "  --sasl-password-env VAR     read the SASL password from this environment variable (on every Flink node)",
+            "  --sasl-password-file PATH   or from this file (on every Flink node); never on the command line",
+            "  --truststore PATH           the brokers' CA: .p12, .jks or .pem (default: the JVM's CAs)",
+            "  --truststore-password-env VAR / --truststore-password-file PATH   the trust store's password"};
 
     /** The shared options plus a job's own. */
     static Set<String> options(String... own) {
@@ -63,8 +80,9 @@ record JobOptions(
                 "  --checkpoint-interval D     checkpoint interval; results become visible when a checkpoint completes (default 10s)",
                 "  --parallelism N             job parallelism (default: the cluster's)",
                 "  --dead-letter-topic NAME    topic for records that cannot be read, byte for byte (default: count and log)",
-                "  --bounded                   stop at the input's end offsets as of the start (backfills and tests)",
-                "  --help                      print this help"));
+                "  --bounded                   stop at the input's end offsets as of the start (backfills and tests)"));
+        lines.addAll(List.of(SECURITY_HELP));
+        lines.add("  --help                      print this help");
         return String.join("\n", lines);
     }
 
@@ -77,7 +95,69 @@ record JobOptions(
                 args.getDuration("checkpoint-interval", Duration.ofSeconds(10)),
                 args.getInt("parallelism", -1),
                 args.has("bounded"),
-                args.get("dead-letter-topic", null));
+                args.get("dead-letter-topic", null),
+                security(args));
+    }
+
+    /**
+     * The security options as a {@link KafkaSecurity}, or null for plaintext. Passwords come only from environment
+     * variables or files: a command line is visible to every user of the machine and in Flink's web UI.
+     */
+    static KafkaSecurity security(Args args) {
+        String protocol = args.get("security-protocol", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT);
+        boolean sasl = protocol.startsWith("SASL_");
+        if (!sasl && (args.has("sasl-user") || args.has("sasl-password-env") || args.has("sasl-password-file"))) {
+            throw new IllegalArgumentException("--sasl-user and --sasl-password-* need --security-protocol SASL_SSL or"
+                    + " SASL_PLAINTEXT, but it is " + protocol);
+        }
+        KafkaSecurity security = switch (protocol) {
+            case "PLAINTEXT" -> null;
+            case "SSL" -> KafkaSecurity.tls();
+            case "SASL_SSL", "SASL_PLAINTEXT" -> {
+                String user = args.get("sasl-user", null);
+                if (user == null) {
+                    throw new IllegalArgumentException("--security-protocol " + protocol + " needs --sasl-user");
+                }
+                Secret password = secret(args, "sasl-password");
+                if (password == null) {
+                    throw new IllegalArgumentException("--security-protocol " + protocol + " needs --sasl-password-env"
+                            + " VAR or --sasl-password-file PATH (passwords are never taken on the command line)");
+                }
+                KafkaSecurity.SaslMechanism mechanism = mechanism(args.get("sasl-mechanism", "SCRAM-SHA-512"));
+                yield protocol.equals("SASL_SSL") ? KafkaSecurity.saslOverTls(mechanism, user, password)
+                        : KafkaSecurity.saslPlaintext(mechanism, user, password);
+            }
+            default -> throw new IllegalArgumentException("--security-protocol must be PLAINTEXT, SSL, SASL_SSL or"
+                    + " SASL_PLAINTEXT, but was " + protocol);
+        };
+        String trustStore = args.get("truststore", null);
+        if (trustStore != null) {
+            if (security == null || !security.usesTls()) {
+                throw new IllegalArgumentException("--truststore needs --security-protocol SSL or SASL_SSL");
+            }
+            security = security.trustStore(Path.of(trustStore), secret(args, "truststore-password"));
+        }
+        return security;
+    }
+
+    private static Secret secret(Args args, String option) {
+        String env = args.get(option + "-env", null);
+        String file = args.get(option + "-file", null);
+        if (env != null && file != null) {
+            throw new IllegalArgumentException("--" + option + "-env and --" + option + "-file are mutually exclusive:"
+                    + " give one");
+        }
+        return env != null ? Secret.fromEnv(env) : file != null ? Secret.fromFile(Path.of(file)) : null;
+    }
+
+    private static KafkaSecurity.SaslMechanism mechanism(String name) {
+        for (KafkaSecurity.SaslMechanism m : KafkaSecurity.SaslMechanism.values()) {
+            if (m.kafkaName().equalsIgnoreCase(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, but was "
+                + name);
     }
 
     /** Parallelism and checkpointing (the exactly-once sinks commit on checkpoints). */
@@ -90,12 +170,16 @@ record JobOptions(
 
     KafkaIn input() {
         KafkaIn in = KafkaIn.topic(inputTopic).bootstrapServers(bootstrapServers).groupId(groupId);
+        if (security != null) {
+            in = in.security(security);
+        }
         return bounded ? in.startingAtEarliest().bounded() : in;
     }
 
     /** An exactly-once output on the job's cluster, with a transactional id prefix unique to the job and topic. */
     KafkaOut output(String job, String topic) {
-        return KafkaOut.topic(topic).bootstrapServers(bootstrapServers).transactionalIdPrefix(job + "-" + topic);
+        KafkaOut out = KafkaOut.topic(topic).bootstrapServers(bootstrapServers).transactionalIdPrefix(job + "-" + topic);
+        return security == null ? out : out.security(security);
     }
 
     /** Input, main output and dead letters of a builder. */

@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.examples;
 
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.KafkaSecurity;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import java.time.Duration;
@@ -70,6 +71,7 @@ public final class SensorAverageJob {
      * @param bounded stop at the end offsets the input has when the job starts
      * @param deadLetterTopic where unreadable readings go, byte for byte; null to count and log them
      * @param lateTopic where readings too late for every window go; null to count and drop them
+     * @param security authentication and encryption towards Kafka; null for plaintext
      */
     public record Settings(
             String bootstrapServers,
@@ -83,7 +85,8 @@ public final class SensorAverageJob {
             int parallelism,
             boolean bounded,
             String deadLetterTopic,
-            String lateTopic) {
+            String lateTopic,
+            KafkaSecurity security) {
 
         static Settings from(Args args) {
             JobOptions shared = JobOptions.from(args, "readings", "averages", "flink-kafka-avg-sensor");
@@ -99,7 +102,8 @@ public final class SensorAverageJob {
                     shared.parallelism(),
                     shared.bounded(),
                     shared.deadLetterTopic(),
-                    args.get("late-topic", null));
+                    args.get("late-topic", null),
+                    shared.security());
             if (settings.slide.isZero() || settings.slide.isNegative() || settings.slide.compareTo(settings.window) > 0) {
                 throw new IllegalArgumentException("--slide must be positive and at most --window (" + settings.window
                         + "), but was " + settings.slide);
@@ -123,6 +127,9 @@ public final class SensorAverageJob {
         KafkaIn input = KafkaIn.topic(s.inputTopic).bootstrapServers(s.bootstrapServers).groupId(s.groupId);
         if (s.bounded) {
             input = input.startingAtEarliest().bounded();
+        }
+        if (s.security != null) {
+            input = input.security(s.security); // the outputs take it from the input
         }
         SlidingAverage<SensorReading> job = SlidingAverage.of(SensorReading.class)
                 .key(SensorReading::sensorId).value(SensorReading::value).eventTime(SensorReading::timestamp)

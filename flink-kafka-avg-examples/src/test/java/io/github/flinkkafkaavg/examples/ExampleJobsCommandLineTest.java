@@ -36,7 +36,8 @@ class ExampleJobsCommandLineTest {
     void helpListsTheSharedAndTheJobsOwnOptions(String name, Main main, List<String> own) throws Exception {
         String help = stdout(main, "--help");
         assertThat(help).contains("--bootstrap-servers", "--input-topic", "--output-topic", "--checkpoint-interval",
-                "--parallelism", "--dead-letter-topic", "--bounded", "--help");
+                "--parallelism", "--dead-letter-topic", "--bounded", "--help", "--security-protocol", "--sasl-user",
+                "--sasl-password-env", "--sasl-password-file", "--truststore");
         assertThat(help).contains(own);
     }
 
@@ -45,6 +46,35 @@ class ExampleJobsCommandLineTest {
     void anUnknownOptionFailsNamingIt(String name, Main main, List<String> own) {
         assertThatThrownBy(() -> main.run(new String[] {"--windw", "10s"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option --windw");
+    }
+
+    @Test
+    void securityOptionsBecomeAKafkaSecurityWithPasswordsOnlyFromEnvironmentOrFiles() {
+        assertThat(JobOptions.security(args())).isNull();
+        assertThat(JobOptions.security(args("--security-protocol", "sasl_ssl", "--sasl-user", "job",
+                "--sasl-password-env", "KAFKA_PASSWORD", "--truststore", "/etc/kafka/ca.pem")))
+                .hasToString("KafkaSecurity{SASL_SSL, SCRAM-SHA-512 as user job, trust store /etc/kafka/ca.pem}");
+        assertThat(JobOptions.security(args("--security-protocol", "SASL_PLAINTEXT", "--sasl-mechanism", "plain",
+                "--sasl-user", "job", "--sasl-password-file", "/run/secrets/kafka")).clientProperties())
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"job\" password=\"${fka-secret:jaas-file:/run/secrets/kafka}\";");
+        assertThatThrownBy(() -> JobOptions.security(args("--security-protocol", "SASL_SSL", "--sasl-user", "job")))
+                .hasMessage("--security-protocol SASL_SSL needs --sasl-password-env VAR or --sasl-password-file PATH"
+                        + " (passwords are never taken on the command line)");
+        assertThatThrownBy(() -> JobOptions.security(args("--sasl-user", "job")))
+                .hasMessageContaining("--sasl-user and --sasl-password-* need --security-protocol SASL_SSL");
+        assertThatThrownBy(() -> JobOptions.security(args("--truststore", "/ca.pem")))
+                .hasMessage("--truststore needs --security-protocol SSL or SASL_SSL");
+        assertThatThrownBy(() -> JobOptions.security(args("--security-protocol", "SASL_SSL", "--sasl-user", "j",
+                "--sasl-password-env", "P", "--sasl-mechanism", "GSSAPI")))
+                .hasMessageContaining("--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, but was GSSAPI");
+        assertThatThrownBy(() -> SensorAverageJob.main(new String[] {"--sasl-password", "hunter2"}))
+                .hasMessageContaining("unknown option --sasl-password");
+    }
+
+    private static Args args(String... args) {
+        return Args.parse(args, JobOptions.options(), JobOptions.FLAGS);
     }
 
     @Test

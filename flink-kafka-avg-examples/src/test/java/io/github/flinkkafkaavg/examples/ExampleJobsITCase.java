@@ -287,7 +287,7 @@ class ExampleJobsITCase {
     private static JobOptions options(String name) {
         String suffix = "-" + UUID.randomUUID();
         JobOptions options = new JobOptions(KAFKA.bootstrapServers(), name + suffix, name + "-out" + suffix,
-                "it" + suffix, Duration.ofMillis(300), 2, true, name + "-dlq" + suffix);
+                "it" + suffix, Duration.ofMillis(300), 2, true, name + "-dlq" + suffix, null);
         KAFKA.cluster().createTopic(options.inputTopic(), 2);
         KAFKA.cluster().createTopic(options.outputTopic(), 2);
         KAFKA.cluster().createTopic(options.deadLetterTopic(), 1);

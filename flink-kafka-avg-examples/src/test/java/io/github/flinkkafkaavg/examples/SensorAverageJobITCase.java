@@ -57,7 +57,7 @@ class SensorAverageJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SensorAverageJob.build(env, new SensorAverageJob.Settings(KAFKA.bootstrapServers(), input, output,
                 "it-" + UUID.randomUUID(), Duration.ofMillis(WINDOW), Duration.ofMillis(SLIDE),
-                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null));
+                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null, null));
         env.execute("sensor average IT");
 
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(KAFKA.bootstrapServers(), output, true);

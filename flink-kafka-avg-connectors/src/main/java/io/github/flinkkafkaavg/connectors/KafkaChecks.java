@@ -1,0 +1,206 @@
+package io.github.flinkkafkaavg.connectors;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What {@code SlidingAverage.build} asks Kafka before it adds the job: are the servers reachable, do the credentials
+ * and certificates work, do the topics exist with enough partitions. A Flink job would otherwise start and then
+ * restart forever (wrong password), wait for a topic that never comes, or leave readers idle; here the answer comes
+ * within a bounded time, in one sentence that names the servers, the topic and the fix.
+ */
+final class KafkaChecks {
+
+    private KafkaChecks() {}
+
+    static void requireCreatable(int partitions, short replicationFactor) {
+        if (partitions < 1 || replicationFactor < 1) {
+            throw new IllegalArgumentException("createIfMissing needs at least 1 partition and 1 replica, but got "
+                    + partitions + " partition(s) and " + replicationFactor + " replica(s)");
+        }
+    }
+
+    static void verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
+        String inWhere = "fromKafka(" + in.describe() + ")";
+        try (Admin admin = admin(in.bootstrapServers, in.clientProperties(), timeout, inWhere, in.security)) {
+            if (in.pattern != null) {
+                call(admin.listTopics().names(), timeout, "list topics", in.bootstrapServers, in.security);
+            }
+            for (String topic : in.topics) {
+                int partitions = partitions(admin, topic, in.createPartitions, in.createReplicationFactor, timeout,
+                        in.bootstrapServers, in.security, "KafkaIn.topic(\"" + topic + "\")");
+                if (partitions < sourceParallelism) {
+                    throw new IllegalStateException("input topic " + topic + " on " + in.bootstrapServers + " has "
+                            + partitions + " partition(s), fewer than the source parallelism " + sourceParallelism
+                            + ": " + (sourceParallelism - partitions) + " reader(s) would idle. Add partitions"
+                            + " (kafka-topics.sh --alter --topic " + topic + " --partitions " + sourceParallelism
+                            + ") or lower the parallelism to " + partitions);
+                }
+            }
+        }
+        for (KafkaOut out : outs) {
+            String where = "toKafka(" + out.topic + ")";
+            try (Admin admin = admin(out.bootstrapServers, out.clientProperties(), timeout, where, out.security)) {
+                partitions(admin, out.topic, out.createPartitions, out.createReplicationFactor, timeout,
+                        out.bootstrapServers, out.security, "KafkaOut.topic(\"" + out.topic + "\")");
+            }
+        }
+    }
+
+    /** The topic's partition count, creating it first when the user asked for that. */
+    private static int partitions(Admin admin, String topic, int createPartitions, short replicas, Duration timeout,
+            String servers, KafkaSecurity security, String setting) {
+        try {
+            return describe(admin, topic, timeout, servers, security).partitions().size();
+        } catch (MissingTopic missing) {
+            if (createPartitions == 0) {
+                throw new IllegalStateException("topic " + topic + " does not exist on Kafka at " + servers
+                        + ": create it (kafka-topics.sh --create --topic " + topic + "), or let the job create it"
+                        + " with " + setting + ".createIfMissing(partitions, replicationFactor)");
+            }
+        }
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, createPartitions, replicas)))
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw explain("create topic " + topic, servers, security, e.getCause(), timeout);
+            }
+        } catch (TimeoutException e) {
+            throw explain("create topic " + topic, servers, security, e, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw explain("create topic " + topic, servers, security, e, timeout);
+        }
+        return describe(admin, topic, timeout, servers, security).partitions().size();
+    }
+
+    private static TopicDescription describe(Admin admin, String topic, Duration timeout, String servers,
+            KafkaSecurity security) {
+        return call(admin.describeTopics(List.of(topic)).allTopicNames(), timeout, "describe topic " + topic,
+                servers, security).get(topic);
+    }
+
+    private static <V> V call(KafkaFuture<V> future, Duration timeout, String what, String servers,
+            KafkaSecurity security) {
+        try {
+            // A little longer than the client's own API timeout, so that its (more precise) error wins.
+            return future.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new MissingTopic();
+            }
+            throw explain(what, servers, security, e.getCause(), timeout);
+        } catch (TimeoutException e) {
+            throw explain(what, servers, security, e, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw explain(what, servers, security, e, timeout);
+        }
+    }
+
+    private static Admin admin(String servers, Map<String, String> clientProperties, Duration timeout, String where,
+            KafkaSecurity security) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(millis));
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(millis, 15_000)));
+        props.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "flink-kafka-avg-check");
+        try {
+            return Admin.create(props);
+        } catch (RuntimeException e) {
+            throw explain("connect for " + where, servers, security, e, timeout);
+        }
+    }
+
+    /**
+     * One sentence for a failed Kafka call: what failed, against which servers with which security, why, and the
+     * fix. Never the password: Kafka's own messages for these failures do not carry it, and neither do ours.
+     */
+    static IllegalStateException explain(String what, String servers, KafkaSecurity security, Throwable cause,
+            Duration timeout) {
+        String with = security == null ? "PLAINTEXT" : security.describe();
+        String prefix = "cannot " + what + " on Kafka at " + servers + " (" + with + "): ";
+        Throwable root = cause;
+        while (root != null && !(root instanceof SaslAuthenticationException)
+                && !(root instanceof SslAuthenticationException) && !(root instanceof AuthorizationException)
+                && !(root instanceof ConfigException) && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why;
+        if (root instanceof SaslAuthenticationException) {
+            why = "SASL authentication failed (" + root.getMessage() + "). Check the user name, the password and the"
+                    + " mechanism; SCRAM users exist per mechanism on the brokers (kafka-configs.sh --alter"
+                    + " --add-config 'SCRAM-SHA-512=[password=...]' --entity-type users --entity-name USER)";
+        } else if (root instanceof SslAuthenticationException) {
+            String tls = deepestMessage(root);
+            why = "the TLS handshake failed (" + tls + "). " + (tls.contains("PKIX") || tls.contains("certification path")
+                    ? "The brokers' certificate is not signed by a CA this client trusts: give that CA with"
+                            + " KafkaSecurity.trustStore(path, password)"
+                    : tls.contains("No subject alternative") || tls.contains("doesn't match")
+                            ? "The certificate does not name the host connected to: fix the certificate, or, knowing"
+                                    + " the risk, KafkaSecurity.withoutHostnameVerification()"
+                            : "Check that the listener at these servers speaks TLS and that the client's key and trust"
+                                    + " stores are right");
+        } else if (root instanceof AuthorizationException) {
+            why = "not authorized (" + root.getMessage() + "): grant the job's user the ACLs it needs (Describe and"
+                    + " Read on input topics and the consumer group; Describe and Write on outputs; Write and"
+                    + " Describe on its transactional ids)";
+        } else if (root instanceof ConfigException) {
+            why = "the Kafka client configuration is invalid: " + root.getMessage();
+        } else if (cause instanceof TimeoutException
+                || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            why = "no answer within " + timeout.toSeconds() + " s. Is Kafka running there, and reachable from this"
+                    + " machine? A listener that expects TLS or SASL does not answer a client that speaks another"
+                    + " protocol: check KafkaIn.security(...) against the listener's security.protocol";
+        } else {
+            why = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        }
+        IllegalStateException e = new IllegalStateException(prefix + why);
+        // Kafka's exceptions carry no passwords; keep the root for the curious, but not the long chain above it.
+        if (root != null) {
+            e.initCause(root);
+        }
+        return e;
+    }
+
+    private static String deepestMessage(Throwable t) {
+        String message = t.getMessage();
+        for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+            if (c.getMessage() != null && (c instanceof SSLException || c.getCause() == null
+                    || c.getClass().getName().startsWith("sun.security") || c.getClass().getName().startsWith("java.security"))) {
+                message = c.getMessage();
+            }
+            t = c;
+        }
+        return message == null ? "no detail" : message;
+    }
+
+    /** A topic that does not exist; caught where a missing topic may be created. */
+    private static final class MissingTopic extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MissingTopic() {
+            super(null, null, false, false);
+        }
+    }
+}
