@@ -156,6 +156,9 @@ final class KafkaChecks {
             why = "the TLS handshake failed (" + tls + "). " + (tls.contains("PKIX") || tls.contains("certification path")
                     ? "The brokers' certificate is not signed by a CA this client trusts: give that CA with"
                             + " KafkaSecurity.trustStore(path, password)"
+                    : tls.contains("bad_certificate") || tls.contains("certificate_required")
+                            ? "The brokers require a client certificate they trust: give one with"
+                                    + " KafkaSecurity.keyStore(path, storePassword, keyPassword)"
                     : tls.contains("No subject alternative") || tls.contains("doesn't match")
                             ? "The certificate does not name the host connected to: fix the certificate, or, knowing"
                                     + " the risk, KafkaSecurity.withoutHostnameVerification()"

@@ -70,6 +70,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Map<String, String> saslUsers;
     private final Map<String, String> scramUsers;
     private final boolean tls;
+    private final boolean tlsClientAuth;
     private final Duration startTimeout;
     private final Path root;
     private final String clusterId = Uuid.randomUuid().toString();
@@ -83,7 +84,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.saslUsers = Map.copyOf(builder.saslUsers);
         this.scramUsers = Map.copyOf(builder.scramUsers);
-        this.tls = builder.tls;
+        this.tls = builder.tls || builder.tlsClientAuth;
+        this.tlsClientAuth = builder.tlsClientAuth;
         this.startTimeout = builder.startTimeout;
         try {
             this.root = Files.createTempDirectory("embedded-kafka-");
@@ -227,6 +229,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     public Path tlsCaPem() {
         requireTls();
         return root.resolve("tls").resolve(TestCertificates.CA_PEM);
+    }
+
+    /**
+     * A PKCS12 key store with a client certificate signed by the test CA, for the SSL listener of a cluster built
+     * with {@link Builder#tlsClientAuth()}.
+     *
+     * @return the file, inside {@link #rootDirectory()}
+     */
+    public Path tlsClientKeyStore() {
+        requireTls();
+        return root.resolve("tls").resolve(TestCertificates.CLIENT_STORE);
+    }
+
+    /**
+     * The password of {@link #tlsClientKeyStore()} and of the key in it.
+     *
+     * @return the password
+     */
+    public String tlsClientKeyStorePassword() {
+        requireTls();
+        return TestCertificates.CLIENT_STORE_PASSWORD;
     }
 
     private void requireTls() {
@@ -554,7 +577,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 config.put("ssl.keystore.type", "PKCS12");
                 config.put("ssl.keystore.password", TestCertificates.BROKER_STORE_PASSWORD);
                 config.put("ssl.key.password", TestCertificates.BROKER_STORE_PASSWORD);
-                config.put("ssl.client.auth", "none");
+                // The SSL listener only: SASL_SSL clients authenticate by SASL.
+                config.put("listener.name.ssl.ssl.client.auth", tlsClientAuth ? "required" : "none");
+                config.put("ssl.truststore.location", tlsDir.resolve(TestCertificates.TRUST_STORE).toString());
+                config.put("ssl.truststore.type", "PKCS12");
+                config.put("ssl.truststore.password", TestCertificates.TRUST_STORE_PASSWORD);
             }
             if (saslSslPort > 0) {
                 listeners += ",SASL_SSL://127.0.0.1:" + saslSslPort;
@@ -722,6 +749,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Map<String, String> saslUsers = new LinkedHashMap<>();
         private final Map<String, String> scramUsers = new LinkedHashMap<>();
         private boolean tls;
+        private boolean tlsClientAuth;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
         private Builder() {}
@@ -787,6 +815,17 @@ public final class EmbeddedKafka implements AutoCloseable {
          */
         public Builder tls() {
             this.tls = true;
+            return this;
+        }
+
+        /**
+         * As {@link #tls()}, and the SSL listener requires a client certificate signed by the test CA
+         * ({@code ssl.client.auth=required}): mutual TLS with {@link EmbeddedKafka#tlsClientKeyStore()}.
+         *
+         * @return this builder
+         */
+        public Builder tlsClientAuth() {
+            this.tlsClientAuth = true;
             return this;
         }
 

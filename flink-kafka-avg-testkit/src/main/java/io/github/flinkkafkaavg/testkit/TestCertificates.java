@@ -14,16 +14,19 @@ import java.util.concurrent.TimeUnit;
  * A throw-away certificate authority and a broker certificate it signed, made with the JDK's own {@code keytool} so
  * that TLS tests need nothing installed and no certificate is committed: {@code ca.pem} (the CA), {@code ca.p12}
  * (CA key), {@code broker.p12} (broker key and chain, for {@code 127.0.0.1} and {@code localhost}) and
- * {@code truststore.p12} (the CA alone, for clients). Valid for two days.
+ * {@code truststore.p12} (the CA alone, for clients) and {@code client.p12} (a client key and chain, for brokers that
+ * require client certificates). Valid for two days.
  */
 final class TestCertificates {
 
     static final String CA_PEM = "ca.pem";
     static final String TRUST_STORE = "truststore.p12";
     static final String BROKER_STORE = "broker.p12";
+    static final String CLIENT_STORE = "client.p12";
     // Test-only stores in a temporary folder; the passwords protect nothing of value.
     static final String TRUST_STORE_PASSWORD = "trust-store-pw";
     static final String BROKER_STORE_PASSWORD = "broker-store-pw";
+    static final String CLIENT_STORE_PASSWORD = "client-store-pw";
     private static final String CA_STORE_PASSWORD = "ca-store-pw";
 
     private TestCertificates() {}
@@ -55,6 +58,18 @@ final class TestCertificates {
                 "-storepass", BROKER_STORE_PASSWORD);
         keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", CA_PEM, "-storetype", "PKCS12",
                 "-keystore", dir.resolve(TRUST_STORE).toString(), "-storepass", TRUST_STORE_PASSWORD);
+        String client = dir.resolve(CLIENT_STORE).toString();
+        keytool(dir, "-genkeypair", "-alias", "client", "-dname", "CN=flink-kafka-avg test client", "-keyalg", "RSA",
+                "-keysize", "2048", "-validity", "2", "-storetype", "PKCS12", "-keystore", client,
+                "-storepass", CLIENT_STORE_PASSWORD);
+        keytool(dir, "-certreq", "-alias", "client", "-keystore", client, "-storepass", CLIENT_STORE_PASSWORD,
+                "-file", "client.csr");
+        keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", CA_STORE_PASSWORD,
+                "-infile", "client.csr", "-outfile", "client.pem", "-validity", "2", "-ext", "EKU=clientAuth");
+        keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", CA_PEM, "-keystore", client,
+                "-storepass", CLIENT_STORE_PASSWORD);
+        keytool(dir, "-importcert", "-alias", "client", "-file", "client.pem", "-keystore", client,
+                "-storepass", CLIENT_STORE_PASSWORD);
     }
 
     private static void keytool(Path dir, String... args) {

@@ -30,9 +30,11 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -64,7 +66,7 @@ class SecureKafkaITCase {
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
-            .scramUser("averages", System.getenv(ENV)).saslPlainUser("plain-user", PLAIN_PASSWORD).tls());
+            .scramUser("averages", System.getenv(ENV)).saslPlainUser("plain-user", PLAIN_PASSWORD).tlsClientAuth());
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -155,10 +157,16 @@ class SecureKafkaITCase {
                     .toKafka(KafkaOut.topic(out))
                     .build(env);
             StreamGraph streamGraph = env.getStreamGraph();
-            graph = InstantiationUtil.serializeObject(streamGraph.getJobGraph());
+            JobGraph jobGraph = streamGraph.getJobGraph();
+            graph = InstantiationUtil.serializeObject(jobGraph);
+            // What Flink's web UI shows of a job's configuration: the job configuration and the execution config.
+            ExecutionConfig config = jobGraph.getSerializedExecutionConfig().deserializeValue(getClass().getClassLoader());
+            assertThat(jobGraph.getJobConfiguration().toMap().toString() + config + config.getGlobalJobParameters().toMap())
+                    .as("job configuration").doesNotContain(PLAIN_PASSWORD);
             env.execute(streamGraph);
             assertNoSecretIn(logs.containing(PLAIN_PASSWORD), "logs");
         }
+        assertThat(CapturingMetricReporter.SEEN).as("metrics").noneMatch(m -> m.contains(PLAIN_PASSWORD));
         // The documented limit of Secret.of, and proof that the job-graph search above can find a password at all.
         assertThat(new String(graph, StandardCharsets.ISO_8859_1)).contains(PLAIN_PASSWORD);
         readResults(out, expected);
@@ -208,13 +216,26 @@ class SecureKafkaITCase {
     }
 
     @Test
-    void scramSha256AndPlainTlsWithAPemCaWorkForTheTopicHelperToo() {
+    void scramSha256AndMutualTlsWithAPemCaAndAClientKeyStoreWorkForTheTopicHelperToo() {
         String topic = "t-" + UUID.randomUUID();
         KafkaSecurity scram = KafkaSecurity.saslPlaintext(SaslMechanism.SCRAM_SHA_256, "averages", Secret.fromEnv(ENV));
         assertThat(Topics.on(KAFKA.cluster().saslPlaintextBootstrapServers()).security(scram)
                 .createIfMissing(topic, 3, (short) 1, java.util.Map.of())).isTrue();
+        // The SSL listener requires a client certificate signed by the test CA.
         KafkaSecurity tls = KafkaSecurity.tls().trustStore(KAFKA.cluster().tlsCaPem(), null);
-        assertThat(Topics.on(KAFKA.cluster().sslBootstrapServers()).security(tls).requirePartitions(topic, 3)).isEqualTo(3);
+        Secret keyPassword = Secret.of(KAFKA.cluster().tlsClientKeyStorePassword());
+        KafkaSecurity mutual = tls.keyStore(KAFKA.cluster().tlsClientKeyStore(), keyPassword, keyPassword);
+        assertThat(Topics.on(KAFKA.cluster().sslBootstrapServers()).security(mutual).requirePartitions(topic, 3)).isEqualTo(3);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Topics.on(KAFKA.cluster().sslBootstrapServers()).security(tls)
+                .withTimeout(Duration.ofSeconds(10)).requirePartitions(topic, 3))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot describe topic " + topic + " on Kafka at "
+                        + KAFKA.cluster().sslBootstrapServers() + " (SSL, trust store " + KAFKA.cluster().tlsCaPem() + "): ")
+                .hasMessageContaining("the TLS handshake failed (Received fatal alert: bad_certificate)")
+                .hasMessageEndingWith("The brokers require a client certificate they trust: give one with"
+                        + " KafkaSecurity.keyStore(path, storePassword, keyPassword)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
 
     private static Throwable buildFailure(KafkaIn input) {
