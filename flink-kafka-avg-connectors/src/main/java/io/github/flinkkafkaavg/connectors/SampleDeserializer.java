@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.typeutils.SampleTypeInfo;
+
 import io.github.flinkkafkaavg.connectors.serde.InvalidRecordException;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
 import java.util.Objects;
@@ -138,11 +140,11 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
     }
 
     /**
-     * Flink's POJO type information for {@link Sample}.
+     * Flink's type information for {@link Sample}: {@link SampleTypeInfo}.
      *
      * @return the type information
      */
-    public static PojoTypeInfo<Sample> sampleType() {
-        return (PojoTypeInfo<Sample>) TypeExtractor.createTypeInfo(Sample.class);
+    public static TypeInformation<Sample> sampleType() {
+        return SampleTypeInfo.INSTANCE;
     }
 }
