@@ -39,7 +39,8 @@ final class KafkaChecks {
 
     static void verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
         String inWhere = "fromKafka(" + in.describe() + ")";
-        try (Admin admin = admin(in.bootstrapServers, in.clientProperties(), timeout, inWhere, in.security)) {
+        try (Admin admin = admin(in.bootstrapServers, in.clientProperties(), timeout, "connect for " + inWhere,
+                in.security)) {
             if (in.pattern != null) {
                 call(admin.listTopics().names(), timeout, "list topics", in.bootstrapServers, in.security);
             }
@@ -57,7 +58,8 @@ final class KafkaChecks {
         }
         for (KafkaOut out : outs) {
             String where = "toKafka(" + out.topic + ")";
-            try (Admin admin = admin(out.bootstrapServers, out.clientProperties(), timeout, where, out.security)) {
+            try (Admin admin = admin(out.bootstrapServers, out.clientProperties(), timeout, "connect for " + where,
+                    out.security)) {
                 partitions(admin, out.topic, out.createPartitions, out.createReplicationFactor, timeout,
                         out.bootstrapServers, out.security, "KafkaOut.topic(\"" + out.topic + "\")");
             }
@@ -116,7 +118,11 @@ final class KafkaChecks {
         }
     }
 
-    private static Admin admin(String servers, Map<String, String> clientProperties, Duration timeout, String where,
+    /**
+     * An admin client for the checks and for {@link Topics}: the client's own properties (security included), bounded
+     * waits, and a failure to create it (e.g. a secret file missing here) explained like any other.
+     */
+    static Admin admin(String servers, Map<String, String> clientProperties, Duration timeout, String what,
             KafkaSecurity security) {
         Properties props = new Properties();
         props.putAll(clientProperties);
@@ -124,11 +130,11 @@ final class KafkaChecks {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(millis));
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(millis, 15_000)));
-        props.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "flink-kafka-avg-check");
+        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "flink-kafka-avg-check");
         try {
             return Admin.create(props);
         } catch (RuntimeException e) {
-            throw explain("connect for " + where, servers, security, e, timeout);
+            throw explain(what, servers, security, e, timeout);
         }
     }
 

@@ -6,12 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -155,17 +153,8 @@ public final class Topics {
     }
 
     private Admin admin() {
-        Properties props = new Properties();
-        props.putAll(KafkaSecurity.merge(security, properties, "Topics.on(" + bootstrapServers + ")"));
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(millis));
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(millis, 15_000)));
-        try {
-            return Admin.create(props);
-        } catch (RuntimeException e) {
-            throw failure("connect", e);
-        }
+        return KafkaChecks.admin(bootstrapServers, KafkaSecurity.merge(security, properties,
+                "Topics.on(" + bootstrapServers + ")"), timeout, "connect", security);
     }
 
     private IllegalStateException failure(String what, Throwable cause) {
