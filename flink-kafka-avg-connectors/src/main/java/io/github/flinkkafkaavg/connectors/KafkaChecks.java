@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.connectors;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,10 +12,13 @@ import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -81,6 +85,7 @@ final class KafkaChecks {
         try {
             admin.createTopics(List.of(new NewTopic(topic, createPartitions, replicas)))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitServed(admin, topic, createPartitions, timeout);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw explain("create topic " + topic, servers, security, e.getCause(), timeout);
@@ -92,6 +97,35 @@ final class KafkaChecks {
             throw explain("create topic " + topic, servers, security, e, timeout);
         }
         return describe(admin, topic, timeout, servers, security).partitions().size();
+    }
+
+    /**
+     * Waits until the leader of every partition of a topic just created serves it. Brokers apply a new topic
+     * asynchronously, and an idempotent producer that writes in that gap can lose a batch without an error
+     * (KAFKA-15591: the first request fails with NOT_LEADER_OR_FOLLOWER, a later one lands, and the retried first one
+     * is refused as out of order until {@code delivery.timeout.ms}); a transactional producer stalls instead. A
+     * ListOffsets request is answered by the same replica manager that takes produce requests, so once every
+     * partition answers, writing is safe.
+     */
+    static void awaitServed(Admin admin, String topic, int partitions, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                        TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     private static TopicDescription describe(Admin admin, String topic, Duration timeout, String servers,

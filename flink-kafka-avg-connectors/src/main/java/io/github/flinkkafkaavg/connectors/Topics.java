@@ -92,7 +92,8 @@ public final class Topics {
     }
 
     /**
-     * Creates a topic unless it exists; an existing topic is left as it is (see {@link #requirePartitions}).
+     * Creates a topic unless it exists; an existing topic is left as it is (see {@link #requirePartitions}). A topic
+     * it creates is returned only once the leader of every partition serves it, so that a producer may write at once.
      *
      * @param topic the name
      * @param partitions partitions when created
@@ -104,6 +105,7 @@ public final class Topics {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            KafkaChecks.awaitServed(admin, topic, partitions, timeout);
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {

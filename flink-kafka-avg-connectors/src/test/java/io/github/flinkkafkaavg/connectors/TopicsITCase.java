@@ -4,9 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +36,31 @@ class TopicsITCase {
                 .isExactlyInstanceOf(IllegalStateException.class)
                 .hasMessage("topic " + topic + " on " + KAFKA.bootstrapServers() + " has 3 partition(s), fewer than"
                         + " the 4 needed: add partitions (kafka-topics --alter --partitions 4) or lower the parallelism");
+    }
+
+    /**
+     * Writes from many partitions at once right after creation, as a job does after createIfMissing: without the wait
+     * for every partition's leader, a batch sent before the broker applied the topic can be dropped (KAFKA-15591).
+     */
+    @Test
+    void aCreatedTopicTakesWritesAtOnceWithoutLosingAny() throws Exception {
+        String topic = "t-" + UUID.randomUUID();
+        assertThat(Topics.on(KAFKA.bootstrapServers()).createIfMissing(topic, 8, (short) 1, Map.of())).isTrue();
+        Properties props = KAFKA.cluster().clientProperties();
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 4_000; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, i % 8, null, new byte[] {(byte) i})));
+            }
+        }
+        for (Future<RecordMetadata> f : sent) {
+            f.get(); // a dropped batch fails its records here
+        }
+        assertThat(TopicReader.readAll(KAFKA.bootstrapServers(), topic, false)).hasSize(4_000);
     }
 
     @Test

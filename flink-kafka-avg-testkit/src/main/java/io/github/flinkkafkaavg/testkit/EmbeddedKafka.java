@@ -24,17 +24,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * A real Apache Kafka cluster in KRaft mode on 127.0.0.1, each node a child JVM, for tests and demos.
@@ -329,7 +334,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates a topic and waits until it exists.
+     * Creates a topic and waits until the leader of every partition serves it, so that records may be written at once.
      *
      * @param name the topic name
      * @param partitions the number of partitions, at least 1
@@ -345,11 +350,32 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor).configs(configs)))
                     .all()
                     .get(60, TimeUnit.SECONDS);
+            // Brokers apply a new topic asynchronously, and records written before they do can be lost without an
+            // error (KAFKA-15591), so return only once the leader of every partition answers a ListOffsets request.
+            Map<TopicPartition, OffsetSpec> ends = IntStream.range(0, partitions).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(name, p), p -> OffsetSpec.latest()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!answered(admin.listOffsets(ends).all(), deadline)) {
+                Thread.sleep(20);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name + " on " + bootstrapServers() + ": " + e, e);
+        }
+    }
+
+    private static boolean answered(KafkaFuture<?> request, long deadlineNanos)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            request.get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException && System.nanoTime() < deadlineNanos) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -12,12 +12,23 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,11 +49,20 @@ final class ExactlyOnceHarness {
         Properties props = kafka.clientProperties();
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Reading r : ORACLE.readings) {
                 producer.send(new ProducerRecord<>(topic, r.sensorId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        Oracle.json(r)));
+                        Oracle.json(r)), (metadata, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
             }
+        }
+        // An input with a record missing would make every fault test fail on the wrong grounds.
+        if (failed.get() != null) {
+            throw new IllegalStateException("could not write the input to " + topic, failed.get());
         }
         return topic;
     }
@@ -118,6 +138,52 @@ final class ExactlyOnceHarness {
             }
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * Reads the output as a read_committed consumer and checks it against the oracle. When it does not hold, the
+     * error also says where each partition's committed end stands against its log end and which transactions are
+     * still open, since a transaction left open hides everything after its first record from such readers.
+     */
+    static void assertOutputExactlyOnce(String bootstrap, String output) {
+        try {
+            ORACLE.assertExactlyOnce(TopicReader.readAll(bootstrap, output, true));
+        } catch (AssertionError e) {
+            AssertionError withState = new AssertionError(e.getMessage() + "\n" + transactionState(bootstrap, output), e);
+            throw withState;
+        }
+    }
+
+    private static String transactionState(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        StringBuilder report = new StringBuilder();
+        try (Admin admin = Admin.create(props)) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+            var committed = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            var uncommitted = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+            for (TopicPartition p : partitions) {
+                report.append(p).append(": last stable offset ").append(committed.get(p).offset())
+                        .append(", log end ").append(uncommitted.get(p).offset()).append('\n');
+            }
+            List<String> open = admin.listTransactions().all().get().stream()
+                    .filter(t -> !t.state().toString().startsWith("COMPLETE") && t.state() != TransactionState.EMPTY)
+                    .map(TransactionListing::transactionalId).toList();
+            report.append("open transactions: ");
+            if (open.isEmpty()) {
+                report.append("none");
+            }
+            admin.describeTransactions(open).all().get().forEach((id, t) -> report.append('\n').append(id)
+                    .append(' ').append(t.state()).append(" started ").append(t.transactionStartTimeMs().orElse(-1))
+                    .append(" producer ").append(t.producerId()).append('/').append(t.producerEpoch())
+                    .append(" partitions ").append(t.topicPartitions()));
+        } catch (Exception e) {
+            report.append("(could not describe the transactions: ").append(e).append(')');
+        }
+        return report.toString();
     }
 
     static List<Long> sorted(Set<Long> s) {

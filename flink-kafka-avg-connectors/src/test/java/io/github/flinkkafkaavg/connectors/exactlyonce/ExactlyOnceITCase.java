@@ -61,7 +61,7 @@ class ExactlyOnceITCase {
         env.execute("exactly once under task failures");
 
         assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(3);
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
     }
 
     @Test
@@ -78,7 +78,7 @@ class ExactlyOnceITCase {
         KAFKA.cluster().startNode(1);
         job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
     }
 
     /**
@@ -109,7 +109,7 @@ class ExactlyOnceITCase {
         String output = "eo-" + UUID.randomUUID();
         failBetweenCheckpoints(miniCluster, output, KafkaOut.topic(output));
 
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
         assertThat(ExactlyOnceHarness.ORACLE.compare(TopicReader.readAll(KAFKA.bootstrapServers(), output, false))
                 .duplicated()).as("results of the aborted transaction, in the log but never committed").isNotEmpty();
     }

@@ -2,7 +2,6 @@ package io.github.flinkkafkaavg.connectors.exactlyonce;
 
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
-import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -45,6 +44,6 @@ class ReplicatedBrokerLossITCase {
         KAFKA.cluster().startNode(2);
         job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
     }
 }

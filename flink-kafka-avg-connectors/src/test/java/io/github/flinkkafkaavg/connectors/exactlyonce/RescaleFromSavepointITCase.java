@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
-import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -65,7 +64,7 @@ class RescaleFromSavepointITCase {
             resumed.cancel().get(1, TimeUnit.MINUTES);
         }
 
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
     }
 
     /**

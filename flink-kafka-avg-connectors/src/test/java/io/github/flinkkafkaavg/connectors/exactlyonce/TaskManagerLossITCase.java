@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
-import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -54,6 +53,6 @@ class TaskManagerLossITCase {
         // Both subtasks restarted from the last checkpoint, so the source read part of its input again.
         assertThat(FailingDecoder.DECODED.get()).isGreaterThan(ExactlyOnceHarness.RECORDS);
 
-        ExactlyOnceHarness.ORACLE.assertExactlyOnce(TopicReader.readAll(KAFKA.bootstrapServers(), output, true));
+        ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
     }
 }
