@@ -13,4 +13,11 @@ class JobBenchmarkSmokeTest {
     void everyVariantRunsAndTheyAllAgree() throws Exception {
         JobBenchmark.main(new String[] {"--smoke"});
     }
+
+    /** The steady-state timing: windowed variants past their first full window, or marked as an upper bound. */
+    @Test
+    void steadyStateTimingRuns() throws Exception {
+        JobBenchmark.main(new String[] {"--smoke", "--steady", "--variants", "A1,L", "--per-second", "2000",
+            "--max-fill-seconds", "30"});
+    }
 }

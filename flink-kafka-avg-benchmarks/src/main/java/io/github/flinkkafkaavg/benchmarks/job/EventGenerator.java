@@ -23,11 +23,23 @@ final class EventGenerator implements GeneratorFunction<Long, byte[]> {
     private final int keys;
     private final long perSecond;
     private final int jitterMillis;
+    private final long steadyFrom;
     /** When the first record of the run was generated, for the throughput measurement. */
     static final java.util.concurrent.atomic.AtomicLong START_NANOS = new java.util.concurrent.atomic.AtomicLong();
+    /** When every subtask had generated its first record at or past {@code steadyFrom} in event-time order. */
+    static final java.util.concurrent.atomic.AtomicLong STEADY_NANOS = new java.util.concurrent.atomic.AtomicLong();
     private transient boolean started;
+    private transient boolean steady;
 
     EventGenerator(long records, int parallelism, int keys, long perSecond, int jitterMillis) {
+        this(records, parallelism, keys, perSecond, jitterMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param steadyFrom the position in event-time order from which {@link #STEADY_NANOS} times the run
+     */
+    EventGenerator(long records, int parallelism, int keys, long perSecond, int jitterMillis, long steadyFrom) {
+        this.steadyFrom = steadyFrom;
         this.perSubtask = Math.max(1, records / parallelism);
         this.parallelism = parallelism;
         this.keys = keys;
@@ -44,6 +56,10 @@ final class EventGenerator implements GeneratorFunction<Long, byte[]> {
         long i = index;
         long subtask = Math.min(parallelism - 1, i / perSubtask);
         long global = (i - subtask * perSubtask) * parallelism + subtask; // interleaved position in event time
+        if (!steady && global >= steadyFrom) {
+            steady = true;
+            STEADY_NANOS.accumulateAndGet(System.nanoTime(), Math::max);
+        }
         long mix = global * 0x9E3779B97F4A7C15L;
         long key = (mix >>> 17) % keys;
         long jitter = jitterMillis == 0 ? 0 : (mix >>> 40) % jitterMillis;

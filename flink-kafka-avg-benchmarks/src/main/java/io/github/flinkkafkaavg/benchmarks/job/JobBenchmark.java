@@ -53,6 +53,11 @@ public final class JobBenchmark {
             "  --runs N            timed runs per configuration; the median is reported (default 5)",
             "  --seconds N         target length of a timed run (default 3)",
             "  --max-seconds N     cap on one run when steady state (4 windows) would need longer (default 30)",
+            "  --steady            time windowed variants only after their first window has filled and fired (every",
+            "                      slide then fires a window per key and expires a slice), for --seconds; a variant",
+            "                      that cannot fill one window within --max-fill-seconds is timed from the start,",
+            "                      before any window fired: an upper bound of its steady rate, marked as such",
+            "  --max-fill-seconds N  (default 120)",
             "  --out DIR           where the .md, .json and .png go (default docs/benchmarks)",
             "  --smoke             a tiny run that only proves everything still works (CI)");
 
@@ -60,7 +65,7 @@ public final class JobBenchmark {
 
     /** One measured configuration. */
     record Measurement(String variant, int ratio, int keys, int parallelism, String backend, long records,
-            double spanWindows, double[] rates) {
+            double spanWindows, double[] rates, Timed timed) {
         double median() {
             double[] sorted = rates.clone();
             Arrays.sort(sorted);
@@ -96,7 +101,8 @@ public final class JobBenchmark {
         double maxSeconds = Double.parseDouble(o.getOrDefault("max-seconds", smoke ? "1" : "30"));
         Path out = Paths.get(o.getOrDefault("out", "docs/benchmarks"));
 
-        Settings base = new Settings(perSecond, jitter, slide, lastN);
+        Settings base = new Settings(perSecond, jitter, slide, lastN, o.containsKey("steady"),
+                Double.parseDouble(o.getOrDefault("max-fill-seconds", "120")));
         System.out.printf("JVM %s, %d cores; %d records/event-s, jitter %d ms, slide %s, last-n %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), perSecond, jitter, slide, lastN);
         checkVariantsAgree(base, variants);
@@ -110,8 +116,8 @@ public final class JobBenchmark {
                             Measurement m = measure(base, v, ratio, keys, p, backend, runs, seconds, maxSeconds, smoke);
                             all.add(m);
                             System.out.printf(Locale.ROOT, "%-4s W/S %-5s keys %-6d p %d %-7s %,12.0f rec/s  (%d records,"
-                                    + " span %.1f windows)%n", v, ratio == 0 ? "-" : ratio, keys, p, backend,
-                                    m.median(), m.records, m.spanWindows);
+                                    + " span %.1f windows, timed %s)%n", v, ratio == 0 ? "-" : ratio, keys, p, backend,
+                                    m.median(), m.records, m.spanWindows, m.timed.label);
                         }
                     }
                 }
@@ -131,7 +137,24 @@ public final class JobBenchmark {
     }
 
     /** What every run shares. */
-    record Settings(long perSecond, int jitterMillis, Duration slide, int lastN) {}
+    record Settings(long perSecond, int jitterMillis, Duration slide, int lastN, boolean steady,
+            double maxFillSeconds) {}
+
+    /** Which part of a run its records/s cover. */
+    enum Timed {
+        /** From the first record to the final flush (or the end of input). */
+        WHOLE_RUN("whole run"),
+        /** From the first record after the first window filled and fired, to the final flush. */
+        STEADY("after window 1"),
+        /** Filling the first window would take too long: from the first record, no window fired; an upper bound. */
+        BEFORE_FIRST_FIRE("before any fire (upper bound)");
+
+        final String label;
+
+        Timed(String label) {
+            this.label = label;
+        }
+    }
 
     private static Measurement measure(Settings s, Variant v, int ratio, int keys, int p, String backend, int runs,
             double seconds, double maxSeconds, boolean smoke) throws Exception {
@@ -144,6 +167,23 @@ public final class JobBenchmark {
             rate = run(s, v, window, keys, p, backend, probe, false);
         }
         long records = (long) Math.max(probe, rate * seconds);
+        // Records up to the one whose event time lets the watermark pass the end of the first full window.
+        long fill = (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000;
+        if (s.steady && v.timeWindowed && fill / rate <= s.maxFillSeconds) {
+            // Calibrate on a tenth of a window past the fill, then time about `seconds` of steady state per run.
+            long calibration = fill + Math.max(fill / 10, p);
+            double steadyRate = run(s, v, window, keys, p, backend, calibration - calibration % p, fill, false);
+            long tail = (long) Math.min(Math.max(fill / 10, steadyRate * seconds), steadyRate * maxSeconds);
+            records = fill + tail;
+            records -= records % p;
+            double[] rates = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                rates[i] = run(s, v, window, keys, p, backend, records, fill, false);
+            }
+            return new Measurement(v.name(), ratio, keys, p, backend, records,
+                    records * 1_000.0 / s.perSecond / window.toMillis(), rates, Timed.STEADY);
+        }
+        Timed timed = s.steady && v.timeWindowed ? Timed.BEFORE_FIRST_FIRE : Timed.WHOLE_RUN;
         if (v.timeWindowed && !smoke) {
             // Steady state: an event-time span of several windows, so slices expire and windows fire as in a
             // long-running job (Flink SQL's slicing only pays its per-window merge when windows fire). Capped at
@@ -158,18 +198,31 @@ public final class JobBenchmark {
             rates[i] = run(s, v, window, keys, p, backend, records, false);
         }
         double span = v.timeWindowed ? records * 1_000.0 / s.perSecond / window.toMillis() : 0;
-        return new Measurement(v.name(), ratio, keys, p, backend, records, span, rates);
+        if (timed == Timed.BEFORE_FIRST_FIRE && records > fill) {
+            timed = Timed.WHOLE_RUN; // it did fill a window after all, within max-seconds
+        }
+        return new Measurement(v.name(), ratio, keys, p, backend, records, span, rates, timed);
     }
 
     /** One job; returns records per second from its first generated record to the end of input at the sink. */
     static double run(Settings s, Variant v, Duration window, int keys, int p, String backend, long records,
             boolean keep) throws Exception {
+        return run(s, v, window, keys, p, backend, records, 0, keep);
+    }
+
+    /**
+     * One job; with {@code steadyFrom > 0} returns the records/s of the records from that position in event-time
+     * order on, timed from when every subtask reached it; else from the first record.
+     */
+    static double run(Settings s, Variant v, Duration window, int keys, int p, String backend, long records,
+            long steadyFrom, boolean keep) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(
-                new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis), records, RateLimiterStrategy.noOp(),
+                new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis, steadyFrom > 0 ? steadyFrom : Long.MAX_VALUE),
+                records, RateLimiterStrategy.noOp(),
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         DataStream<Event> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
                 .map(new EventGenerator.Decode(), TypeInformation.of(Event.class)).name("decode")
@@ -178,11 +231,15 @@ public final class JobBenchmark {
                         .withTimestampAssigner((e, ts) -> e.timestamp));
         SampleSink.reset();
         EventGenerator.START_NANOS.set(0);
+        EventGenerator.STEADY_NANOS.set(0);
         // The newest event time is that of the last record; the watermark the records produce stops jitter below it.
         long lastWatermarkedEnd = EventGenerator.BASE + (records - 1) * 1_000 / s.perSecond - s.jitterMillis;
         v.build(env, events, window, s.slide, s.lastN,
                 new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd));
         env.execute(v + " " + records);
+        if (steadyFrom > 0) {
+            return (records - steadyFrom) * 1e9 / (SampleSink.endNanos() - EventGenerator.STEADY_NANOS.get());
+        }
         long nanos = SampleSink.endNanos() - EventGenerator.START_NANOS.get();
         return records * 1e9 / nanos;
     }
@@ -248,7 +305,7 @@ public final class JobBenchmark {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; --help lists the options");
             }
             String name = args[i].substring(2);
-            if (name.equals("help") || name.equals("smoke")) {
+            if (name.equals("help") || name.equals("smoke") || name.equals("steady")) {
                 o.put(name, "true");
             } else if (i + 1 < args.length) {
                 o.put(name, args[++i]);
