@@ -14,10 +14,10 @@ class JobBenchmarkSmokeTest {
         JobBenchmark.main(new String[] {"--smoke"});
     }
 
-    /** The steady-state timing: windowed variants past their first full window, or marked as an upper bound. */
+    /** Steady-state timing (past the first full window, or marked as an upper bound) and state per key from a savepoint. */
     @Test
     void steadyStateTimingRuns() throws Exception {
-        JobBenchmark.main(new String[] {"--smoke", "--steady", "--variants", "A1,L", "--per-second", "2000",
+        JobBenchmark.main(new String[] {"--smoke", "--steady", "--state", "--variants", "A1,L", "--per-second", "2000",
             "--max-fill-seconds", "30"});
     }
 }

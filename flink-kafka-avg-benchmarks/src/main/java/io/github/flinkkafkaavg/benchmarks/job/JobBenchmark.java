@@ -13,10 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -58,6 +62,8 @@ public final class JobBenchmark {
             "                      that cannot fill one window within --max-fill-seconds is timed from the start,",
             "                      before any window fired: an upper bound of its steady rate, marked as such",
             "  --max-fill-seconds N  (default 120)",
+            "  --state             also the checkpointed state per key of every variant (a savepoint once its first",
+            "                      window has filled, at parallelism 1), where filling one takes < --max-fill-seconds",
             "  --out DIR           where the .md, .json and .png go (default docs/benchmarks)",
             "  --smoke             a tiny run that only proves everything still works (CI)");
 
@@ -65,7 +71,17 @@ public final class JobBenchmark {
 
     /** One measured configuration. */
     record Measurement(String variant, int ratio, int keys, int parallelism, String backend, long records,
-            double spanWindows, double[] rates, Timed timed) {
+            double spanWindows, double[] rates, Timed timed, long stateBytesPerKey) {
+        Measurement(String variant, int ratio, int keys, int parallelism, String backend, long records,
+                double spanWindows, double[] rates, Timed timed) {
+            this(variant, ratio, keys, parallelism, backend, records, spanWindows, rates, timed, -1);
+        }
+
+        Measurement withState(long bytesPerKey) {
+            return new Measurement(variant, ratio, keys, parallelism, backend, records, spanWindows, rates, timed,
+                    bytesPerKey);
+        }
+
         double median() {
             double[] sorted = rates.clone();
             Arrays.sort(sorted);
@@ -106,6 +122,14 @@ public final class JobBenchmark {
         System.out.printf("JVM %s, %d cores; %d records/event-s, jitter %d ms, slide %s, last-n %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), perSecond, jitter, slide, lastN);
         checkVariantsAgree(base, variants);
+        if (!smoke) {
+            // The first configuration measured would otherwise run before the JIT compiled the pipeline around every
+            // variant (A0K at half its speed); a few million untimed records through the keyed path fix that.
+            for (int i = 0; i < 3; i++) {
+                run(base, Variant.A0K, base.slide(), keyCounts[0], parallelisms[0], backends[0], 3_000_000L
+                        - 3_000_000L % parallelisms[0], false);
+            }
+        }
 
         List<Measurement> all = new ArrayList<>();
         for (String backend : backends) {
@@ -114,6 +138,14 @@ public final class JobBenchmark {
                     for (Variant v : variants) {
                         for (int ratio : v.timeWindowed ? ratios : new int[] {0}) {
                             Measurement m = measure(base, v, ratio, keys, p, backend, runs, seconds, maxSeconds, smoke);
+                            Duration w = slide.multipliedBy(Math.max(ratio, 1));
+                            long fill = (w.toMillis() + jitter + slide.toMillis()) * perSecond / 1_000;
+                            if (o.containsKey("state") && p == parallelisms[0]
+                                    && (!v.timeWindowed || fill / m.median() <= base.maxFillSeconds())) {
+                                m = m.withState(stateBytesPerKey(base, v, w, keys, backend));
+                                System.out.printf(Locale.ROOT, "%-4s W/S %-5s keys %-6d %s state: %,d bytes per key%n",
+                                        v, ratio == 0 ? "-" : ratio, keys, backend, m.stateBytesPerKey());
+                            }
                             all.add(m);
                             System.out.printf(Locale.ROOT, "%-4s W/S %-5s keys %-6d p %d %-7s %,12.0f rec/s  (%d records,"
                                     + " span %.1f windows, timed %s)%n", v, ratio == 0 ? "-" : ratio, keys, p, backend,
@@ -216,6 +248,21 @@ public final class JobBenchmark {
      */
     static double run(Settings s, Variant v, Duration window, int keys, int p, String backend, long records,
             long steadyFrom, boolean keep) throws Exception {
+        // The newest event time is that of the last record; the watermark the records produce stops jitter below it.
+        long lastWatermarkedEnd = EventGenerator.BASE + (records - 1) * 1_000 / s.perSecond - s.jitterMillis;
+        StreamExecutionEnvironment env = pipeline(s, v, window, keys, p, backend, records, steadyFrom,
+                new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd));
+        env.execute(v + " " + records);
+        if (steadyFrom > 0) {
+            return (records - steadyFrom) * 1e9 / (SampleSink.endNanos() - EventGenerator.STEADY_NANOS.get());
+        }
+        long nanos = SampleSink.endNanos() - EventGenerator.START_NANOS.get();
+        return records * 1e9 / nanos;
+    }
+
+    /** Generator, decode, watermarks and the variant into {@code sink}, on a local environment; clocks reset. */
+    private static StreamExecutionEnvironment pipeline(Settings s, Variant v, Duration window, int keys, int p,
+            String backend, long records, long steadyFrom, SampleSink sink) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
@@ -232,16 +279,43 @@ public final class JobBenchmark {
         SampleSink.reset();
         EventGenerator.START_NANOS.set(0);
         EventGenerator.STEADY_NANOS.set(0);
-        // The newest event time is that of the last record; the watermark the records produce stops jitter below it.
-        long lastWatermarkedEnd = EventGenerator.BASE + (records - 1) * 1_000 / s.perSecond - s.jitterMillis;
-        v.build(env, events, window, s.slide, s.lastN,
-                new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd));
-        env.execute(v + " " + records);
-        if (steadyFrom > 0) {
-            return (records - steadyFrom) * 1e9 / (SampleSink.endNanos() - EventGenerator.STEADY_NANOS.get());
+        v.build(env, events, window, s.slide, s.lastN, sink);
+        return env;
+    }
+
+    /**
+     * Checkpointed state per key in a steady state: the variant runs at parallelism 1 until its first window has
+     * filled and fired, then stops with a savepoint, whose files divided by the keys are the answer — everything a
+     * checkpoint of that job holds per key (window contents, timers), source and operator overhead included.
+     */
+    static long stateBytesPerKey(Settings s, Variant v, Duration window, int keys, String backend) throws Exception {
+        long fill = v.timeWindowed ? (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000
+                : (long) s.lastN * keys * 2;
+        StreamExecutionEnvironment env = pipeline(s, v, window, keys, 1, backend, fill * 50, fill,
+                new SampleSink(false, 0, Long.MAX_VALUE));
+        JobClient job = env.executeAsync(v + " state");
+        Path dir = Files.createTempDirectory("job-benchmark-savepoint");
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (EventGenerator.STEADY_NANOS.get() == 0) {
+                if (System.nanoTime() > deadline) {
+                    job.cancel().get();
+                    throw new IllegalStateException(v + " did not fill a window within 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+            String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(10, TimeUnit.MINUTES);
+            long bytes;
+            try (Stream<Path> files = Files.walk(Paths.get(java.net.URI.create(savepoint)))) {
+                bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+            return bytes / keys;
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
-        long nanos = SampleSink.endNanos() - EventGenerator.START_NANOS.get();
-        return records * 1e9 / nanos;
     }
 
     /**
@@ -305,7 +379,7 @@ public final class JobBenchmark {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; --help lists the options");
             }
             String name = args[i].substring(2);
-            if (name.equals("help") || name.equals("smoke") || name.equals("steady")) {
+            if (name.equals("help") || name.equals("smoke") || name.equals("steady") || name.equals("state")) {
                 o.put(name, "true");
             } else if (i + 1 < args.length) {
                 o.put(name, args[++i]);

@@ -29,8 +29,9 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Records/s (median of runs); %d records per event-second, jitter %d ms,"
                 + " slide %s, last-n %d; JVM %s, %d cores.%n%n", s.perSecond(), s.jitterMillis(), s.slide(), s.lastN(),
                 Runtime.version(), Runtime.getRuntime().availableProcessors()));
-        md.append("| keys | p | backend | variant | W/S | records | span (windows) | timed | records/s | L/A0K | L/A1 | L/A2 |\n");
-        md.append("| ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+        md.append("| keys | p | backend | variant | W/S | records | span (windows) | timed | records/s | L/A0K | L/A1 | L/A2 "
+                + "| state/key |\n");
+        md.append("| ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Measurement m : all) {
             String ratios = "| | | ";
             if (m.variant().equals("L")) {
@@ -40,10 +41,11 @@ final class Report {
                 ratios = "| " + ratio(m, find(all, m, "A0K", 0)) + " | vs C1 " + ratio(m, find(all, m, "C1", 0))
                         + " | vs C2 " + ratio(m, find(all, m, "C2", 0)) + " ";
             }
-            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %,d | %s | %s | %,.0f %s|%n", m.keys(),
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %,d | %s | %s | %,.0f %s| %s |%n", m.keys(),
                     m.parallelism(), m.backend(), m.variant(), m.ratio() == 0 ? "–" : String.valueOf(m.ratio()),
                     m.records(), m.spanWindows() == 0 ? "–" : String.format(Locale.ROOT, "%.1f", m.spanWindows()),
-                    m.timed().label, m.median(), ratios));
+                    m.timed().label, m.median(), ratios,
+                    m.stateBytesPerKey() < 0 ? "–" : String.format(Locale.ROOT, "%,d B", m.stateBytesPerKey())));
         }
         return md.toString();
     }
@@ -53,9 +55,9 @@ final class Report {
         for (Measurement m : all) {
             rows.add(String.format(Locale.ROOT, "{\"variant\":\"%s\",\"ratio\":%d,\"keys\":%d,\"parallelism\":%d,"
                     + "\"backend\":\"%s\",\"records\":%d,\"spanWindows\":%.2f,\"timed\":\"%s\","
-                    + "\"medianRecordsPerSecond\":%.0f,\"runs\":%s}", m.variant(), m.ratio(), m.keys(), m.parallelism(),
-                    m.backend(), m.records(), m.spanWindows(), m.timed().label, m.median(),
-                    java.util.Arrays.toString(m.rates())));
+                    + "\"medianRecordsPerSecond\":%.0f,\"runs\":%s,\"stateBytesPerKey\":%d}", m.variant(), m.ratio(),
+                    m.keys(), m.parallelism(), m.backend(), m.records(), m.spanWindows(), m.timed().label, m.median(),
+                    java.util.Arrays.toString(m.rates()), m.stateBytesPerKey()));
         }
         return String.format(Locale.ROOT, "{\"perSecond\":%d,\"jitterMillis\":%d,\"slideMillis\":%d,\"lastN\":%d,"
                 + "\"jvm\":\"%s\",\"cores\":%d,\"measurements\":[%n  %s%n]}%n", s.perSecond(), s.jitterMillis(),
