@@ -21,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -251,7 +252,7 @@ public final class JobBenchmark {
         // The newest event time is that of the last record; the watermark the records produce stops jitter below it.
         long lastWatermarkedEnd = EventGenerator.BASE + (records - 1) * 1_000 / s.perSecond - s.jitterMillis;
         StreamExecutionEnvironment env = pipeline(s, v, window, keys, p, backend, records, steadyFrom,
-                new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd));
+                new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd), null);
         env.execute(v + " " + records);
         if (steadyFrom > 0) {
             return (records - steadyFrom) * 1e9 / (SampleSink.endNanos() - EventGenerator.STEADY_NANOS.get());
@@ -262,8 +263,13 @@ public final class JobBenchmark {
 
     /** Generator, decode, watermarks and the variant into {@code sink}, on a local environment; clocks reset. */
     private static StreamExecutionEnvironment pipeline(Settings s, Variant v, Duration window, int keys, int p,
-            String backend, long records, long steadyFrom, SampleSink sink) {
+            String backend, long records, long steadyFrom, SampleSink sink, Path checkpoints) {
         Configuration conf = new Configuration();
+        if (checkpoints != null) {
+            // The default JobManager storage refuses state over 5 MB, which a window of 1,000 keys exceeds.
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
@@ -291,11 +297,11 @@ public final class JobBenchmark {
     static long stateBytesPerKey(Settings s, Variant v, Duration window, int keys, String backend) throws Exception {
         long fill = v.timeWindowed ? (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000
                 : (long) s.lastN * keys * 2;
-        StreamExecutionEnvironment env = pipeline(s, v, window, keys, 1, backend, fill * 50, fill,
-                new SampleSink(false, 0, Long.MAX_VALUE));
-        JobClient job = env.executeAsync(v + " state");
         Path dir = Files.createTempDirectory("job-benchmark-savepoint");
         try {
+            StreamExecutionEnvironment env = pipeline(s, v, window, keys, 1, backend, fill * 50, fill,
+                    new SampleSink(false, 0, Long.MAX_VALUE), dir.resolve("checkpoints"));
+            JobClient job = env.executeAsync(v + " state");
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (EventGenerator.STEADY_NANOS.get() == 0) {
                 if (System.nanoTime() > deadline) {
@@ -304,7 +310,8 @@ public final class JobBenchmark {
                 }
                 Thread.sleep(20);
             }
-            String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+            String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                            SavepointFormatType.CANONICAL)
                     .get(10, TimeUnit.MINUTES);
             long bytes;
             try (Stream<Path> files = Files.walk(Paths.get(java.net.URI.create(savepoint)))) {
