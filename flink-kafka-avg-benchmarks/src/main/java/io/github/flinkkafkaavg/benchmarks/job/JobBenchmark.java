@@ -140,7 +140,7 @@ public final class JobBenchmark {
                         for (int ratio : v.timeWindowed ? ratios : new int[] {0}) {
                             Measurement m = measure(base, v, ratio, keys, p, backend, runs, seconds, maxSeconds, smoke);
                             Duration w = slide.multipliedBy(Math.max(ratio, 1));
-                            long fill = (w.toMillis() + jitter + slide.toMillis()) * perSecond / 1_000;
+                            long fill = fillRecords(base, w);
                             if (o.containsKey("state") && p == parallelisms[0]
                                     && (!v.timeWindowed || fill / m.median() <= base.maxFillSeconds())) {
                                 m = m.withState(stateBytesPerKey(base, v, w, keys, backend));
@@ -200,8 +200,7 @@ public final class JobBenchmark {
             rate = run(s, v, window, keys, p, backend, probe, false);
         }
         long records = (long) Math.max(probe, rate * seconds);
-        // Records up to the one whose event time lets the watermark pass the end of the first full window.
-        long fill = (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000;
+        long fill = fillRecords(s, window);
         if (s.steady && v.timeWindowed && fill / rate <= s.maxFillSeconds) {
             // Calibrate on a tenth of a window past the fill, then time about `seconds` of steady state per run.
             long calibration = fill + Math.max(fill / 10, p);
@@ -261,6 +260,11 @@ public final class JobBenchmark {
         return records * 1e9 / nanos;
     }
 
+    /** Records up to the one whose event time lets the watermark pass the end of the first full window. */
+    static long fillRecords(Settings s, Duration window) {
+        return (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000;
+    }
+
     /** Generator, decode, watermarks and the variant into {@code sink}, on a local environment; clocks reset. */
     private static StreamExecutionEnvironment pipeline(Settings s, Variant v, Duration window, int keys, int p,
             String backend, long records, long steadyFrom, SampleSink sink, Path checkpoints) {
@@ -295,7 +299,7 @@ public final class JobBenchmark {
      * checkpoint of that job holds per key (window contents, timers), source and operator overhead included.
      */
     static long stateBytesPerKey(Settings s, Variant v, Duration window, int keys, String backend) throws Exception {
-        long fill = v.timeWindowed ? (window.toMillis() + s.jitterMillis + s.slide.toMillis()) * s.perSecond / 1_000
+        long fill = v.timeWindowed ? fillRecords(s, window)
                 : (long) s.lastN * keys * 2;
         Path dir = Files.createTempDirectory("job-benchmark-savepoint");
         try {

@@ -149,8 +149,7 @@ final class ExactlyOnceHarness {
         try {
             ORACLE.assertExactlyOnce(TopicReader.readAll(bootstrap, output, true));
         } catch (AssertionError e) {
-            AssertionError withState = new AssertionError(e.getMessage() + "\n" + transactionState(bootstrap, output), e);
-            throw withState;
+            throw new AssertionError(e.getMessage() + "\n" + transactionState(bootstrap, output), e);
         }
     }
 
