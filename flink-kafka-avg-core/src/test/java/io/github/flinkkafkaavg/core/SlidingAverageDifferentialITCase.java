@@ -22,6 +22,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,21 +51,25 @@ class SlidingAverageDifferentialITCase {
 
     static Stream<Arguments> configurations() {
         return Stream.of(
-                Arguments.of("10s/2s", List.of(spec(10_000, 2_000, 0)), 0L, 1L),
-                Arguments.of("10s/2s lateness 3s offset", List.of(spec(10_000, 2_000, 700)), 3_000L, 2L),
-                Arguments.of("60s/1s lateness 5s", List.of(spec(60_000, 1_000, 0)), 5_000L, 3L),
+                Arguments.of("10s/2s", List.of(spec(10_000, 2_000, 0)), 0L, 1L, "hashmap"),
+                Arguments.of("10s/2s lateness 3s offset", List.of(spec(10_000, 2_000, 700)), 3_000L, 2L, "hashmap"),
+                Arguments.of("60s/1s lateness 5s", List.of(spec(60_000, 1_000, 0)), 5_000L, 3L, "hashmap"),
                 Arguments.of("horizons 5s,30s,60s by 5s", List.of(spec(5_000, 5_000, 0), spec(30_000, 5_000, 0),
-                        spec(60_000, 5_000, 0)), 2_000L, 4L));
+                        spec(60_000, 5_000, 0)), 2_000L, 4L, "hashmap"),
+                // RocksDB: headers with deferred adds per record, slices loaded when a timer fires or a record re-fires
+                Arguments.of("10s/2s lateness 3s offset, RocksDB", List.of(spec(10_000, 2_000, 700)), 3_000L, 2L, "rocksdb"),
+                Arguments.of("60s/1s lateness 5s, RocksDB", List.of(spec(60_000, 1_000, 0)), 5_000L, 3L, "rocksdb"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configurations")
-    void libraryEmitsWhatFlinksNativeSlidingWindowsEmit(String name, List<WindowSpec> specs, long lateness, long seed)
-            throws Exception {
+    void libraryEmitsWhatFlinksNativeSlidingWindowsEmit(String name, List<WindowSpec> specs, long lateness, long seed,
+            String backend) throws Exception {
         List<Reading> input = randomInput(new Random(seed), 12_000, 20);
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         DataStream<Reading> readings = env.fromData(input, Types.POJO(Reading.class)).setParallelism(1)

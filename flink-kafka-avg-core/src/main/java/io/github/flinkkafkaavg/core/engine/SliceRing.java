@@ -157,6 +157,39 @@ public final class SliceRing {
         markDirty(position);
     }
 
+    /**
+     * Adds a whole aggregate of values to a slice — values collected elsewhere, e.g. while the ring itself was not
+     * loaded — growing the ring when the slice lies outside it.
+     *
+     * @param slice the slice index
+     * @param n the count, positive
+     * @param hi the high part of the values' sum
+     * @param lo the low part of the values' sum
+     * @param smallest their minimum
+     * @param largest their maximum
+     */
+    public void merge(long slice, long n, double hi, double lo, double smallest, double largest) {
+        include(slice);
+        int position = (int) (slice & mask);
+        int at = (capacity + position) * STRIDE;
+        double[] a = nodes;
+        a[at] += n;
+        double aHi = a[at + 1];
+        double s = aHi + hi;
+        double bb = s - aHi;
+        double e = (aHi - (s - bb)) + (hi - bb) + a[at + 2] + lo;
+        double newHi = s + e;
+        a[at + 1] = newHi;
+        a[at + 2] = e - (newHi - s);
+        if (smallest < a[at + 3]) {
+            a[at + 3] = smallest;
+        }
+        if (largest > a[at + 4]) {
+            a[at + 4] = largest;
+        }
+        markDirty(position);
+    }
+
     private void include(long slice) {
         if (empty) {
             empty = false;

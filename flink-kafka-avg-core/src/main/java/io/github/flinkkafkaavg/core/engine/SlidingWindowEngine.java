@@ -227,6 +227,75 @@ public final class SlidingWindowEngine implements Serializable {
     }
 
     /**
+     * Handles one record with only the key's {@link KeyHeader}, when that is exactly what {@link #onElement} would
+     * do with the slices loaded: the record is late or too far ahead, or it belongs to no window that has ended
+     * (nothing to re-fire), so adding it changes only its slice and perhaps brings the timer forward. Otherwise
+     * it answers null and changes nothing: the host loads the slices ({@link #load}) and calls {@link #onElement}.
+     *
+     * @param header the key's header
+     * @param timestamp the record's event time, epoch milliseconds
+     * @param value the value; finite
+     * @param currentWatermark the host's current watermark, as for {@link #onElement}
+     * @return the outcome, or null when the slices are needed
+     */
+    public Outcome onElementDeferred(KeyHeader header, long timestamp, double value, long currentWatermark) {
+        long watermark = Math.max(currentWatermark, header.firedThrough);
+        long i = sliceOf(timestamp);
+        if (isExpired(i, watermark)) {
+            return Outcome.LATE;
+        }
+        if (header.spanWith(i) > spanLimit) {
+            return Outcome.TOO_FAR_AHEAD;
+        }
+        if (!header.canTake(i)) {
+            return null;
+        }
+        long lastEndedSlice = endSliceAtMost(watermark);
+        long candidate = NO_TIMER;
+        for (int j = 0; j < specs.length; j++) {
+            long kFirst = firstWindowContaining(j, i);
+            if (kFirst <= lastWindowEndingAtOrBefore(j, lastEndedSlice)) {
+                return null; // a window of this record has ended: onElement decides whether it re-fires
+            }
+            if (kFirst > lastWindowContaining(j, i)) {
+                continue; // the slice falls in a gap between this spec's windows (slide > size)
+            }
+            long fireAt = endTime(j, kFirst) - 1;
+            if (candidate == NO_TIMER || fireAt < candidate) {
+                candidate = fireAt;
+            }
+        }
+        if (candidate == NO_TIMER) {
+            return null; // in no window at all: onElement keeps it only until it expires
+        }
+        header.firedThrough = watermark;
+        header.add(i, value);
+        if (header.timer == NO_TIMER || candidate < header.timer) {
+            header.timer = candidate;
+        }
+        return Outcome.ADDED;
+    }
+
+    /**
+     * A key's whole state from its saved slices and its header: the header's pending values merged into the
+     * slices, its bookkeeping taken over. The header keeps no pending values afterwards.
+     *
+     * @param slices the key's saved state, or null when only the header was saved
+     * @param header the key's header
+     * @return the state to hand to {@link #onElement} or {@link #onTimer}
+     */
+    public KeyState load(KeyState slices, KeyHeader header) {
+        KeyState state = slices == null ? new KeyState() : slices;
+        if (header.pending > 0) {
+            header.mergeInto(state.ring);
+            state.cursors = null; // they summarise the slices as they were; rebuilt from the ring on the next fire
+        }
+        state.firedThrough = header.firedThrough;
+        state.timer = header.timer;
+        return state;
+    }
+
+    /**
      * Emits every window of the key that ended by {@code watermark} and was not emitted yet, forgets slices that no
      * window can need any more, and sets the key's next timer. Call it when the watermark reaches
      * {@link KeyState#timer()}.

@@ -2,10 +2,15 @@ package io.github.flinkkafkaavg.core.operators;
 
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
+import io.github.flinkkafkaavg.core.internal.KeyHeaderSerializer;
 import io.github.flinkkafkaavg.core.internal.SlidingStateSerializer;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -20,8 +25,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The Flink host of {@link SlidingWindowEngine} on a keyed stream: per-key engine state in one {@link ValueState},
- * one event-time timer per key, results out as {@link WindowAverage} with timestamp {@code windowEnd - 1}.
+ * The Flink host of {@link SlidingWindowEngine} on a keyed stream: per-key engine state in keyed state, one
+ * event-time timer per key, results out as {@link WindowAverage} with timestamp {@code windowEnd - 1}.
+ *
+ * <p>State layout depends on the backend. On the heap backend each key's slices live in one {@link ValueState}
+ * used in place, at no serialization cost. A backend that serializes every access (RocksDB, ForSt) would read and
+ * write the whole slice ring — 40 bytes per slice — for every record, so there a second, small state holds the
+ * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last loaded): a record costs one
+ * read and write of the header, and the ring is loaded only when a timer fires or a record re-fires a window. Both
+ * states are in every checkpoint, so a savepoint restores on either backend: pending values a RocksDB job left in
+ * headers are merged into the slices when a heap job restores.
  *
  * <p>Use it through {@link io.github.flinkkafkaavg.core.SlidingAverages}. Records must carry event-time timestamps.
  * Records late for every window go to the late-records side output when one is set, else they are dropped and
@@ -37,12 +50,16 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         implements OneInputStreamOperator<IN, WindowAverage<K>>, Triggerable<K, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
+    private static final String HEADERS = "sliding-average-headers";
 
     private final SlidingWindowEngine engine;
     private final OutputTag<IN> lateTag;
     private final InvalidRecords<IN> invalidRecords;
 
     private transient ValueState<SlidingWindowEngine.KeyState> state;
+    private transient ValueState<KeyHeader> headers;
+    /** Whether the backend serializes state on every access, so that the per-record path uses the headers. */
+    private transient boolean deferring;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient SlidingWindowEngine.WindowSink sink;
     private transient Counter lateDropped;
@@ -67,6 +84,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
     public void open() throws Exception {
         super.open();
         state = getPartitionedState(new ValueStateDescriptor<>("sliding-average-slices", SlidingStateSerializer.INSTANCE));
+        headers = getPartitionedState(new ValueStateDescriptor<>(HEADERS, KeyHeaderSerializer.INSTANCE));
+        // Backends that hand out copies (they serialize) allow reuse of read values; the heap backend hands out the
+        // live objects. That is exactly the line between "state access is free" and "state access costs bytes".
+        deferring = getKeyedStateBackend().isSafeToReuseKVState();
+        if (!deferring) {
+            mergeRestoredHeaders();
+        }
         timers = getInternalTimerService("sliding-average-timers", VoidNamespaceSerializer.INSTANCE, this);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
         invalidRecords.open(getMetricGroup());
@@ -85,6 +109,10 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         if (Double.isNaN(value)) {
             return;
         }
+        if (deferring) {
+            processDeferred(record, value);
+            return;
+        }
         SlidingWindowEngine.KeyState keyState = state.value();
         if (keyState == null) {
             keyState = new SlidingWindowEngine.KeyState();
@@ -92,19 +120,56 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         long timerBefore = keyState.timer();
         SlidingWindowEngine.Outcome outcome =
                 engine.onElement(keyState, record.getTimestamp(), value, timers.currentWatermark(), sink);
-        switch (outcome) {
-            case ADDED -> {
-                state.update(keyState);
-                moveTimer(timerBefore, keyState.timer());
+        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            state.update(keyState);
+            moveTimer(timerBefore, keyState.timer());
+        } else {
+            refused(record, outcome);
+        }
+    }
+
+    /** The per-record path on a serializing backend: the header only, the slices when the engine needs them. */
+    private void processDeferred(StreamRecord<IN> record, double value) throws Exception {
+        KeyHeader header = headers.value();
+        if (header == null) {
+            // A new key, or one restored from a savepoint that holds only its slices.
+            SlidingWindowEngine.KeyState saved = state.value();
+            header = saved == null ? new KeyHeader() : KeyHeader.of(saved);
+        }
+        long timerBefore = header.timer();
+        long watermark = timers.currentWatermark();
+        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, record.getTimestamp(), value, watermark);
+        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            headers.update(header);
+            moveTimer(timerBefore, header.timer());
+            return;
+        }
+        if (outcome != null) {
+            refused(record, outcome);
+            return;
+        }
+        boolean hadPending = header.pendingSlices() > 0;
+        SlidingWindowEngine.KeyState keyState = engine.load(state.value(), header);
+        outcome = engine.onElement(keyState, record.getTimestamp(), value, watermark, sink);
+        if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
+            state.update(keyState);
+            headers.update(KeyHeader.of(keyState));
+            moveTimer(timerBefore, keyState.timer());
+        }
+        if (outcome != SlidingWindowEngine.Outcome.ADDED) {
+            refused(record, outcome);
+        }
+    }
+
+    private void refused(StreamRecord<IN> record, SlidingWindowEngine.Outcome outcome) {
+        if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            if (lateTag != null) {
+                output.collect(lateTag, record);
+            } else {
+                lateDropped.inc();
             }
-            case LATE -> {
-                if (lateTag != null) {
-                    output.collect(lateTag, record);
-                } else {
-                    lateDropped.inc();
-                }
-            }
-            case TOO_FAR_AHEAD -> invalidRecords.reject(record, "its timestamp " + record.getTimestamp()
+        } else {
+            invalidRecords.reject(record, "its timestamp " + record.getTimestamp()
                     + " is more than " + engine.spanLimit() + " slices of " + engine.sliceMillis()
                     + " ms ahead of the key's oldest open window", output, getCurrentKey());
         }
@@ -112,16 +177,45 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     @Override
     public void onEventTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
-        SlidingWindowEngine.KeyState keyState = state.value();
+        KeyHeader header = deferring ? headers.value() : null;
+        SlidingWindowEngine.KeyState keyState = header == null ? state.value() : engine.load(state.value(), header);
         if (keyState == null || keyState.timer() != timer.getTimestamp()) {
             return; // superseded by an earlier timer that was registered after this one
         }
         engine.onTimer(keyState, timers.currentWatermark(), sink);
         if (keyState.isEmpty()) {
             state.clear();
+            headers.clear();
         } else {
             state.update(keyState);
+            if (deferring) {
+                headers.update(KeyHeader.of(keyState));
+            }
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, keyState.timer());
+        }
+    }
+
+    /**
+     * Moves the pending values of headers that a savepoint of a job on a serializing backend left behind into the
+     * slices, for a job that restored it on the heap backend, which reads only the slices per record.
+     */
+    private void mergeRestoredHeaders() throws Exception {
+        List<Object> keys;
+        try (Stream<Object> stream = getKeyedStateBackend().getKeys(HEADERS, VoidNamespace.INSTANCE)) {
+            keys = stream.collect(Collectors.toList());
+        }
+        for (Object key : keys) {
+            setCurrentKey(key);
+            KeyHeader header = headers.value();
+            if (header != null) {
+                SlidingWindowEngine.KeyState keyState = engine.load(state.value(), header);
+                if (keyState.isEmpty()) {
+                    state.clear();
+                } else {
+                    state.update(keyState);
+                }
+                headers.clear();
+            }
         }
     }
 

@@ -110,16 +110,30 @@ class SlidingWindowEngineTest {
                 Arguments.of("mixed offsets", List.of(spec(3_000, 1_000), spec(4_000, 2_000).withOffset(Duration.ofMillis(500))), 1_000L));
     }
 
+    static List<Arguments> configurationsOnBothLayouts() {
+        List<Arguments> both = new java.util.ArrayList<>();
+        for (Arguments a : configurations()) {
+            both.add(Arguments.of(a.get()[0], a.get()[1], a.get()[2], false));
+            both.add(Arguments.of(a.get()[0] + ", deferred", a.get()[1], a.get()[2], true));
+        }
+        return both;
+    }
+
+    /**
+     * Against a literal model of Flink's window operator, on both state layouts: slices in place (heap), and
+     * headers with deferred adds and slices loaded on demand, every state read a fresh copy (RocksDB).
+     */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("configurations")
-    void emitsExactlyWhatFlinksWindowOperatorEmits(String name, List<WindowSpec> specs, long lateness) {
+    @MethodSource("configurationsOnBothLayouts")
+    void emitsExactlyWhatFlinksWindowOperatorEmits(String name, List<WindowSpec> specs, long lateness, boolean deferred) {
         long widest = specs.stream().mapToLong(WindowSpec::sizeMillis).max().orElseThrow();
         long totalLate = 0;
         long totalRefires = 0;
+        long totalDeferred = 0;
         for (long seed = 1; seed <= 12; seed++) {
             Random random = new Random(seed * 31 + name.hashCode());
             FlinkWindowModel model = new FlinkWindowModel(specs, lateness);
-            EngineHost host = new EngineHost(new SlidingWindowEngine(specs, lateness));
+            EngineHost host = new EngineHost(new SlidingWindowEngine(specs, lateness), deferred);
             long eventTime = -20_000 + random.nextInt(5_000); // negative timestamps too
             long maxSeen = Long.MIN_VALUE;
             int keys = 1 + random.nextInt(6);
@@ -158,9 +172,10 @@ class SlidingWindowEngineTest {
                     .as("emissions, seed %d", seed)
                     .isEqualTo(model.emitted.stream().map(FlinkWindowModel.Emission::id).sorted().collect(Collectors.toList()));
             assertSumsMatch(host.emitted, model.emitted, 1e-12);
-            assertThat(host.states).as("state left after the final watermark").isEmpty();
+            assertThat(host.isEmpty()).as("state left after the final watermark").isTrue();
             assertThat(model.openWindows()).isZero();
             totalLate += model.lateRecords;
+            totalDeferred += host.deferredAdds;
             totalRefires += model.emitted.size() - model.emitted.stream()
                     .map(m -> m.key() + "/" + m.spec() + "/" + m.start()).distinct().count();
         }
@@ -168,6 +183,9 @@ class SlidingWindowEngineTest {
         assertThat(totalLate).as("late records across seeds").isPositive();
         if (lateness > 0) {
             assertThat(totalRefires).as("re-fired windows across seeds").isPositive();
+        }
+        if (deferred) {
+            assertThat(totalDeferred).as("records the header alone took").isGreaterThan(12 * 3_000 / 2);
         }
     }
 

@@ -16,17 +16,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SlidingAverageOperatorTest {
 
@@ -95,9 +97,14 @@ class SlidingAverageOperatorTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void snapshotAndRestoreMidStreamGivesTheSameOutputAsAnUninterruptedRun(String backendName) throws Exception {
+    /**
+     * Also across backends: RocksDB keeps per-key headers with values not yet merged into the slices, and a heap job
+     * restoring that snapshot must merge them before its first record; a heap snapshot has no headers at all.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"hashmap, hashmap", "rocksdb, rocksdb", "rocksdb, hashmap", "hashmap, rocksdb"})
+    void snapshotAndRestoreMidStreamGivesTheSameOutputAsAnUninterruptedRun(String backendName, String restoreOn)
+            throws Exception {
         List<WindowSpec> specs = List.of(spec(6_000, 1_000), spec(20_000, 2_000));
         long lateness = 2_000;
         List<Object> input = randomInput(new Random(5), 4_000);
@@ -116,10 +123,13 @@ class SlidingAverageOperatorTest {
         try (var h = harness(specs, lateness, backend(backendName))) {
             h.open();
             feed(h, input, 0, cut);
-            snapshot = h.snapshot(1, 1);
+            // A canonical savepoint: the one format every backend restores (a RocksDB checkpoint is native).
+            snapshot = backendName.equals(restoreOn) ? h.snapshot(1, 1)
+                    : h.snapshotWithLocalState(1, 1, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                            .getJobManagerOwnedState();
             interrupted.addAll(records(h.getOutput()));
         }
-        try (var h = harness(specs, lateness, backend(backendName))) {
+        try (var h = harness(specs, lateness, backend(restoreOn))) {
             h.setup();
             h.initializeState(snapshot);
             h.open();

@@ -1,0 +1,260 @@
+package io.github.flinkkafkaavg.core.engine;
+
+import java.util.Arrays;
+
+/**
+ * A key's window bookkeeping without its slices — the watermark up to which windows were emitted, the next timer,
+ * the span of live slices — plus the values added since the slices were last loaded, summed per slice.
+ *
+ * <p>It is what a host whose state backend serializes every access (RocksDB) reads and writes per record, instead
+ * of the key's whole {@link SliceRing}: a few dozen bytes where the ring holds 40 per slice, W/g + 1 of them. A
+ * record that needs no window emitted at once — every record up to the watermark's bound, in a job without late
+ * data — is added here by {@link SlidingWindowEngine#onElementDeferred}; the slices are loaded, and these adds
+ * merged into them by {@link SlidingWindowEngine#load}, only when a timer fires, a record re-fires a window, or
+ * {@link #MAX_PENDING_SLICES} slices have pending values. Not thread-safe.
+ */
+public final class KeyHeader {
+
+    /**
+     * The most slices that may hold pending values; a record for another slice loads the ring instead, so the
+     * header a backend reads and writes per record stays small whatever the disorder.
+     */
+    public static final int MAX_PENDING_SLICES = 8;
+
+    long firedThrough = Long.MIN_VALUE;
+    long timer = SlidingWindowEngine.NO_TIMER;
+    boolean empty = true;
+    long base;
+    long top;
+    int pending;
+    long[] slices = new long[2];
+    long[] counts = new long[2];
+    // per pending slice: sumHi, sumLo, min, max
+    double[] sums = new double[8];
+
+    /** A header for a key with no slices and no pending values. */
+    public KeyHeader() {}
+
+    /**
+     * The header of a loaded key: its bookkeeping, no pending values.
+     *
+     * @param state the key's state
+     * @return a new header
+     */
+    public static KeyHeader of(SlidingWindowEngine.KeyState state) {
+        KeyHeader header = new KeyHeader();
+        header.firedThrough = state.firedThrough;
+        header.timer = state.timer;
+        SliceRing ring = state.ring;
+        if (!ring.isEmpty()) {
+            header.empty = false;
+            header.base = ring.base();
+            header.top = ring.top();
+        }
+        return header;
+    }
+
+    /**
+     * A header rebuilt from saved parts; see {@link #pendingSlice(int)} and its neighbours for the parts.
+     *
+     * @param firedThrough the watermark up to which windows were emitted
+     * @param timer the next timer, or {@link SlidingWindowEngine#NO_TIMER}
+     * @param empty whether the key has no live slice, loaded or pending
+     * @param base the oldest live slice, when not empty
+     * @param top the newest live slice, when not empty
+     * @return a header without pending values; {@link #restorePending} adds them
+     */
+    public static KeyHeader restore(long firedThrough, long timer, boolean empty, long base, long top) {
+        KeyHeader header = new KeyHeader();
+        header.firedThrough = firedThrough;
+        header.timer = timer;
+        header.empty = empty;
+        header.base = base;
+        header.top = top;
+        return header;
+    }
+
+    /**
+     * Adds one saved pending slice.
+     *
+     * @param slice the slice index
+     * @param count how many values, positive
+     * @param hi the high part of their sum
+     * @param lo the low part of their sum
+     * @param min their minimum
+     * @param max their maximum
+     */
+    public void restorePending(long slice, long count, double hi, double lo, double min, double max) {
+        int p = slotFor(slice);
+        counts[p] = count;
+        sums[4 * p] = hi;
+        sums[4 * p + 1] = lo;
+        sums[4 * p + 2] = min;
+        sums[4 * p + 3] = max;
+    }
+
+    /** Whether one more value for {@code slice} fits: its slice is already pending, or a slot is free. */
+    boolean canTake(long slice) {
+        return pending < MAX_PENDING_SLICES || indexOf(slice) >= 0;
+    }
+
+    /** Adds one value to the pending part, with the same double-double step as {@link SliceRing#add}. */
+    void add(long slice, double value) {
+        int p = indexOf(slice);
+        if (p < 0) {
+            p = slotFor(slice);
+            sums[4 * p + 2] = value;
+            sums[4 * p + 3] = value;
+        }
+        counts[p]++;
+        int at = 4 * p;
+        double hi = sums[at];
+        double s = hi + value;
+        double bb = s - hi;
+        double e = (hi - (s - bb)) + (value - bb) + sums[at + 1];
+        double newHi = s + e;
+        sums[at] = newHi;
+        sums[at + 1] = e - (newHi - s);
+        if (value < sums[at + 2]) {
+            sums[at + 2] = value;
+        }
+        if (value > sums[at + 3]) {
+            sums[at + 3] = value;
+        }
+        if (empty) {
+            empty = false;
+            base = slice;
+            top = slice;
+        } else {
+            base = Math.min(base, slice);
+            top = Math.max(top, slice);
+        }
+    }
+
+    /** Moves the pending values into the ring and forgets them here. */
+    void mergeInto(SliceRing ring) {
+        for (int p = 0; p < pending; p++) {
+            ring.merge(slices[p], counts[p], sums[4 * p], sums[4 * p + 1], sums[4 * p + 2], sums[4 * p + 3]);
+        }
+        pending = 0;
+    }
+
+    /** How many slices the key would span with {@code slice} added, as {@link SliceRing#spanWith}. */
+    long spanWith(long slice) {
+        if (empty) {
+            return 1;
+        }
+        long span = Math.max(top, slice) - Math.min(base, slice) + 1;
+        return span <= 0 ? Long.MAX_VALUE : span;
+    }
+
+    private int indexOf(long slice) {
+        for (int p = 0; p < pending; p++) {
+            if (slices[p] == slice) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private int slotFor(long slice) {
+        int p = pending++;
+        if (p == slices.length) {
+            slices = Arrays.copyOf(slices, 2 * p);
+            counts = Arrays.copyOf(counts, 2 * p);
+            sums = Arrays.copyOf(sums, 8 * p);
+        }
+        slices[p] = slice;
+        counts[p] = 0;
+        sums[4 * p] = 0;
+        sums[4 * p + 1] = 0;
+        return p;
+    }
+
+    /**
+     * The watermark up to which every due window was emitted.
+     *
+     * @return epoch milliseconds
+     */
+    public long firedThrough() {
+        return firedThrough;
+    }
+
+    /**
+     * The event time at which the host must call {@link SlidingWindowEngine#onTimer}; {@link SlidingWindowEngine#NO_TIMER}
+     * if none.
+     *
+     * @return the timer, epoch milliseconds
+     */
+    public long timer() {
+        return timer;
+    }
+
+    /**
+     * Whether the key has no live slice, loaded or pending.
+     *
+     * @return true when empty
+     */
+    public boolean isEmpty() {
+        return empty;
+    }
+
+    /**
+     * The oldest live slice; meaningful only when not {@link #isEmpty()}.
+     *
+     * @return a slice index
+     */
+    public long base() {
+        return base;
+    }
+
+    /**
+     * The newest live slice; meaningful only when not {@link #isEmpty()}.
+     *
+     * @return a slice index
+     */
+    public long top() {
+        return top;
+    }
+
+    /**
+     * How many slices hold pending values.
+     *
+     * @return 0 to {@link #MAX_PENDING_SLICES}
+     */
+    public int pendingSlices() {
+        return pending;
+    }
+
+    /**
+     * The index of pending slice {@code p}.
+     *
+     * @param p 0 to {@link #pendingSlices()} - 1
+     * @return the slice index
+     */
+    public long pendingSlice(int p) {
+        return slices[p];
+    }
+
+    /**
+     * The count of pending slice {@code p}.
+     *
+     * @param p 0 to {@link #pendingSlices()} - 1
+     * @return how many values
+     */
+    public long pendingCount(int p) {
+        return counts[p];
+    }
+
+    /**
+     * One of the four doubles of pending slice {@code p}: 0 the sum's high part, 1 its low part, 2 the minimum,
+     * 3 the maximum.
+     *
+     * @param p 0 to {@link #pendingSlices()} - 1
+     * @param field 0 to 3
+     * @return the value
+     */
+    public double pendingDouble(int p, int field) {
+        return sums[4 * p + field];
+    }
+}
