@@ -3,10 +3,8 @@ package io.github.flinkkafkaavg.connectors.serde;
 import com.fasterxml.jackson.annotation.JacksonAnnotation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.lang.annotation.Annotation;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
@@ -36,15 +34,18 @@ final class RecordBinder<T> {
     /** How a component is read from its JSON token. */
     private enum Kind { STRING, DOUBLE, FLOAT, LONG, INT, BOOLEAN, INSTANT }
 
-    private final Class<T> type;
     private final String[] names;
+    /** The names as Jackson matches them against raw input bytes, in declaration order: the usual field order. */
+    private final SerializedString[] expected;
     private final Kind[] kinds;
-    /** The canonical constructor as {@code (Object[]) -> Object}. */
-    private final MethodHandle constructor;
+    private final Constructor<T> constructor;
 
-    private RecordBinder(Class<T> type, String[] names, Kind[] kinds, MethodHandle constructor) {
-        this.type = type;
+    private RecordBinder(String[] names, Kind[] kinds, Constructor<T> constructor) {
         this.names = names;
+        this.expected = new SerializedString[names.length];
+        for (int i = 0; i < names.length; i++) {
+            expected[i] = new SerializedString(names[i]);
+        }
         this.kinds = kinds;
         this.constructor = constructor;
     }
@@ -74,11 +75,7 @@ final class RecordBinder<T> {
         try {
             Constructor<T> canonical = type.getDeclaredConstructor(parameterTypes);
             canonical.setAccessible(true);
-            MethodHandle handle = MethodHandles.lookup().unreflectConstructor(canonical)
-                    .asType(MethodType.genericMethodType(components.length))
-                    .asSpreader(Object[].class, components.length)
-                    .asType(MethodType.methodType(Object.class, Object[].class));
-            return new RecordBinder<>(type, names, kinds, handle);
+            return new RecordBinder<>(names, kinds, canonical);
         } catch (ReflectiveOperationException | RuntimeException inaccessible) {
             return null;
         }
@@ -98,9 +95,23 @@ final class RecordBinder<T> {
         }
         Object[] values = new Object[names.length];
         int found = 0;
-        String name;
-        while ((name = parser.nextFieldName()) != null) {
-            int index = indexOf(name);
+        int guess = 0;
+        while (true) {
+            int index;
+            if (guess < expected.length && parser.nextFieldName(expected[guess])) {
+                index = guess; // the field the record declares next: matched on the raw bytes, no name lookup
+            } else {
+                if (guess >= expected.length) {
+                    parser.nextToken();
+                } // else nextFieldName has moved to the next token already
+                if (parser.currentToken() != JsonToken.FIELD_NAME) {
+                    break;
+                }
+                index = indexOf(parser.currentName());
+            }
+            if (index >= 0) {
+                guess = index + 1;
+            }
             JsonToken token = parser.nextToken();
             if (index < 0) {
                 parser.skipChildren();
@@ -119,13 +130,7 @@ final class RecordBinder<T> {
         if (parser.currentToken() != JsonToken.END_OBJECT || found != names.length || parser.nextToken() != null) {
             return null;
         }
-        try {
-            return type.cast((Object) constructor.invokeExact(values));
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable other) {
-            throw new IllegalStateException(other);
-        }
+        return constructor.newInstance(values);
     }
 
     private int indexOf(String name) {

@@ -104,10 +104,16 @@ class RecordBinderTest {
     }
 
     @Test
-    void theTypicalRecordIsBoundByTheFastPath() throws Exception {
-        String json = "{\"sensorId\":\"s-1\",\"extra\":{\"a\":[1,{\"b\":2}]},\"value\":21.5,\"timestamp\":1764072000000}";
-        try (JsonParser parser = MAPPER.createParser(json.getBytes(StandardCharsets.UTF_8))) {
-            assertThat(RecordBinder.forType(Plain.class).bind(parser)).isEqualTo(new Plain("s-1", 21.5, 1764072000000L));
+    void theTypicalRecordIsBoundByTheFastPathInAnyFieldOrder() throws Exception {
+        Plain expected = new Plain("s-1", 21.5, 1764072000000L);
+        for (String json : List.of(
+                "{\"sensorId\":\"s-1\",\"extra\":{\"a\":[1,{\"b\":2}]},\"value\":21.5,\"timestamp\":1764072000000}",
+                "{\"sensorId\":\"s-1\",\"value\":21.5,\"timestamp\":1764072000000,\"extra\":[{}],\"more\":1}",
+                "{\"timestamp\":1764072000000,\"value\":21.5,\"sensorId\":\"s-1\"}",
+                "{\"value\":21.5,\"other\":\"x\",\"sensorId\":\"s-1\",\"timestamp\":1764072000000}")) {
+            try (JsonParser parser = MAPPER.createParser(json.getBytes(StandardCharsets.UTF_8))) {
+                assertThat(RecordBinder.forType(Plain.class).bind(parser)).as(json).isEqualTo(expected);
+            }
         }
     }
 
