@@ -126,7 +126,8 @@ public final class JsonSerde {
 
     /**
      * Decodes one class with Jackson data binding, records of plain fields through {@link RecordBinder} first (the
-     * same result, without data binding's per-call set-up).
+     * same result, without data binding's per-call set-up): its byte scanner for flat objects of plain values, then
+     * its streaming-parser binding for the rest.
      */
     private static final class Typed<T> implements RecordDecoder<T> {
         private static final long serialVersionUID = 1L;
@@ -150,6 +151,14 @@ public final class JsonSerde {
                 open();
             }
             if (binder != null) {
+                try {
+                    T scanned = binder.scan(value);
+                    if (scanned != null) {
+                        return scanned;
+                    }
+                } catch (Exception refused) {
+                    // The record's constructor threw: data binding below calls it again and reports it.
+                }
                 try (JsonParser parser = mapper.createParser(value)) {
                     T bound = binder.bind(parser);
                     if (bound != null) {

@@ -34,6 +34,10 @@ class RecordBinderTest {
     public record Wide(String s, double d, Double dd, float f, Float ff, long l, Long ll, int i, Integer ii,
             boolean b, Boolean bb, Instant t) {}
 
+    /** Every type the byte scanner reads (it leaves records with a float to the streaming binder). */
+    public record Scannable(String s, double d, Double dd, long l, Long ll, int i, Integer ii, boolean b, Boolean bb,
+            Instant t) {}
+
     /** The benchmark's and the README's shape. */
     public record Plain(String sensorId, double value, long timestamp) {}
 
@@ -56,10 +60,17 @@ class RecordBinderTest {
     private static final String[] WIDE_FIELDS = {"s", "d", "dd", "f", "ff", "l", "ll", "i", "ii", "b", "bb", "t"};
     private static int bound;
     private static int handedBack;
+    private static int scannedCount;
+    private static final java.util.Map<String, Integer> scannedByType = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Property(tries = 5_000)
     void whateverTheBinderReturnsDataBindingReturnsToo(@ForAll("objects") String json) throws Exception {
         compare(Wide.class, json);
+    }
+
+    @Property(tries = 12_000)
+    void theSameForEveryTypeTheScannerReads(@ForAll("scannableObjects") String json) throws Exception {
+        compare(Scannable.class, json);
     }
 
     @Property(tries = 2_000)
@@ -69,21 +80,34 @@ class RecordBinderTest {
 
     @AfterContainer
     static void bothPathsWereExercised() {
-        System.out.printf("[binder] bound %d, handed back %d%n", bound, handedBack);
+        System.out.printf("[binder] bound %d, handed back %d, scanned %s%n", bound, handedBack, scannedByType);
         // A generator that only ever produced fallbacks (or only plain objects) would prove nothing.
         assertThat(bound).as("records the binder decoded").isGreaterThan(500);
         assertThat(handedBack).as("inputs the binder handed back").isGreaterThan(500);
+        assertThat(scannedByType.getOrDefault("Plain", 0)).as("Plain records the scanner decoded").isGreaterThan(100);
+        assertThat(scannedByType.getOrDefault("Scannable", 0)).as("Scannable records the scanner decoded").isGreaterThan(100);
     }
 
     private static <T> void compare(Class<T> type, String json) throws Exception {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         RecordBinder<T> binder = RecordBinder.forType(type);
         assertThat(binder).isNotNull();
+        T scanned;
+        try {
+            scanned = binder.scan(bytes);
+        } catch (Exception e) {
+            scanned = null;
+        }
         T fast;
         try (JsonParser parser = MAPPER.createParser(bytes)) {
             fast = binder.bind(parser);
         } catch (Exception e) {
             fast = null;
+        }
+        if (scanned != null) {
+            scannedCount++;
+            scannedByType.merge(type.getSimpleName(), 1, Integer::sum);
+            assertThat(scanned).as("scanned %s", json).isEqualTo(MAPPER.readValue(bytes, type));
         }
         if (fast == null) {
             handedBack++;
@@ -141,6 +165,11 @@ class RecordBinderTest {
     }
 
     @Provide
+    Arbitrary<String> scannableObjects() {
+        return object("s", "d", "dd", "l", "ll", "i", "ii", "b", "bb", "t");
+    }
+
+    @Provide
     Arbitrary<String> plainObjects() {
         return object("sensorId", "value", "timestamp");
     }
@@ -170,7 +199,19 @@ class RecordBinderTest {
                     } else if (change < 6) {
                         out.add(random.nextInt(out.size() + 1), extra);
                     }
-                    return "{" + String.join(random.nextBoolean() ? "," : " , ", out) + "}" + trailing;
+                    String[] spaces = {"", "", " ", "\n", "\t ", "\r\n"};
+                    StringBuilder json = new StringBuilder(spaces[random.nextInt(spaces.length)]).append('{');
+                    for (int m = 0; m < out.size(); m++) {
+                        if (m > 0) {
+                            json.append(spaces[random.nextInt(spaces.length)]).append(',');
+                        }
+                        String member = out.get(m);
+                        int colon = member.indexOf("\":") + 1;
+                        json.append(spaces[random.nextInt(spaces.length)]).append(member, 0, colon)
+                                .append(spaces[random.nextInt(spaces.length)]).append(':')
+                                .append(spaces[random.nextInt(spaces.length)]).append(member.substring(colon + 1));
+                    }
+                    return json.append(spaces[random.nextInt(spaces.length)]).append('}').append(trailing).toString();
                 });
     }
 
@@ -196,7 +237,10 @@ class RecordBinderTest {
             case "d", "dd", "f", "ff", "value":
                 return Arbitraries.frequencyOf(Tuple.of(6, floats), Tuple.of(6, ints),
                         Tuple.of(1, any));
-            case "l", "ll", "i", "ii", "t", "timestamp":
+            case "i", "ii":
+                return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.integers().map(String::valueOf)),
+                        Tuple.of(6, ints), Tuple.of(1, any));
+            case "l", "ll", "t", "timestamp":
                 return Arbitraries.frequencyOf(Tuple.of(12, ints), Tuple.of(1, any));
             case "b", "bb":
                 return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.of("true", "false")),
