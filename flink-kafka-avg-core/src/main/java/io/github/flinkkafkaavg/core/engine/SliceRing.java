@@ -42,6 +42,19 @@ public final class SliceRing {
         allocate(INITIAL_CAPACITY);
     }
 
+    /**
+     * Makes an empty ring big enough for {@code span} slices at once, so that restoring them does not grow it (and
+     * rebuild the tree) once per doubling on the way.
+     *
+     * @param span how many consecutive slices will be restored, at most 2^26
+     */
+    public void reserve(long span) {
+        if (!empty || span <= capacity || span > (1L << 26)) {
+            return;
+        }
+        allocate(Integer.highestOneBit((int) span - 1) << 1);
+    }
+
     private void allocate(int newCapacity) {
         capacity = newCapacity;
         mask = newCapacity - 1;

@@ -292,6 +292,7 @@ public final class SlidingWindowEngine implements Serializable {
         }
         state.firedThrough = header.firedThrough;
         state.timer = header.timer;
+        state.loadedForOneCall = true;
         return state;
     }
 
@@ -377,6 +378,12 @@ public final class SlidingWindowEngine implements Serializable {
 
     /** A window emitted as the watermark passes its end: windows of a spec come in order, so slide a cursor. */
     private void emitInOrder(KeyState state, int j, long k, WindowSink sink) {
+        if (state.loadedForOneCall) {
+            // A cursor pays for its O(W/g) build over the following fires; a state deserialized for this one call
+            // and thrown away after it has none, so one tree query per window is the cheaper way.
+            emitFromTree(state, j, k, sink);
+            return;
+        }
         long startSlice = windowStartSlice(j, k);
         WindowCursor cursor = state.cursor(j, specs.length);
         cursor.moveTo(k, startSlice, startSlice + sizeSlices[j], slideSlices[j], sizeSlices[j], state.ring);
@@ -479,6 +486,8 @@ public final class SlidingWindowEngine implements Serializable {
         long timer = NO_TIMER;
         final SliceRing.Aggregate scratch = new SliceRing.Aggregate();
         WindowCursor[] cursors; // derived from the slices; rebuilt after a restore, never saved
+        /** Set by {@link SlidingWindowEngine#load}: the host deserialized this state for one call and drops it after. */
+        boolean loadedForOneCall;
 
         WindowCursor cursor(int spec, int specCount) {
             if (cursors == null) {

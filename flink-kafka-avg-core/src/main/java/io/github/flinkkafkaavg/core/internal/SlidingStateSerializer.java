@@ -92,6 +92,7 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
         int slices = in.readInt();
         SliceRing ring = new SliceRing();
         if (slices > 0) {
+            ring.reserve(slices);
             long base = in.readLong();
             for (long i = base; i < base + slices; i++) {
                 long n = in.readLong();

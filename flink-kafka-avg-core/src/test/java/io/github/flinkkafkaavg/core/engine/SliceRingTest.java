@@ -101,4 +101,51 @@ class SliceRingTest {
         assertThat(agg.count()).isEqualTo(1);
         assertThat(agg.average()).isEqualTo(2.5);
     }
+
+    @Test
+    void aReservedRingHoldsTheSlicesWithoutGrowingAndAnswersTheSame() {
+        SliceRing grown = new SliceRing();
+        SliceRing reserved = new SliceRing();
+        reserved.reserve(601);
+        int capacity = reserved.capacity();
+        assertThat(capacity).isEqualTo(1024);
+        for (long i = 1_000; i < 1_601; i++) {
+            grown.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4);
+            reserved.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4);
+        }
+        assertThat(reserved.capacity()).isEqualTo(capacity);
+        SliceRing.Aggregate a = new SliceRing.Aggregate();
+        SliceRing.Aggregate b = new SliceRing.Aggregate();
+        for (long from = 1_000; from < 1_600; from += 37) {
+            grown.query(from, from + 60, a);
+            reserved.query(from, from + 60, b);
+            assertThat(b.count()).isEqualTo(a.count());
+            assertThat(b.sum()).isEqualTo(a.sum());
+            assertThat(b.min()).isEqualTo(a.min());
+            assertThat(b.max()).isEqualTo(a.max());
+        }
+    }
+
+    @Test
+    void mergingAnAggregateEqualsAddingItsValues() {
+        SliceRing added = new SliceRing();
+        SliceRing merged = new SliceRing();
+        double[] values = {1.5, -2.25, 1e12, 3e-3, 7};
+        for (double v : values) {
+            added.add(5, v);
+        }
+        added.add(5, 4);
+        // the same values summed elsewhere (as KeyHeader does) and merged in one step
+        SliceRing elsewhere = new SliceRing();
+        for (double v : values) {
+            elsewhere.add(5, v);
+        }
+        merged.add(5, 4);
+        merged.merge(5, elsewhere.sliceCount(5), elsewhere.sliceSumHi(5), elsewhere.sliceSumLo(5),
+                elsewhere.sliceMin(5), elsewhere.sliceMax(5));
+        assertThat(merged.sliceCount(5)).isEqualTo(6);
+        assertThat(merged.sliceSumHi(5) + merged.sliceSumLo(5)).isEqualTo(added.sliceSumHi(5) + added.sliceSumLo(5));
+        assertThat(merged.sliceMin(5)).isEqualTo(-2.25);
+        assertThat(merged.sliceMax(5)).isEqualTo(1e12);
+    }
 }
