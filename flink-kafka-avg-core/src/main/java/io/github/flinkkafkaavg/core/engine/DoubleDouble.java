@@ -39,6 +39,43 @@ public final class DoubleDouble {
     }
 
     /**
+     * Adds a double exactly to the double-double kept in an array, high part at {@code a[at]}, low part at
+     * {@code a[at + 1]}: the per-record form, on array slots, where an object per call would cost more than the
+     * arithmetic.
+     *
+     * @param a the array
+     * @param at where the high part is
+     * @param x a finite value
+     */
+    static void addTo(double[] a, int at, double x) {
+        double hi = a[at];
+        double s = hi + x;
+        double bb = s - hi;
+        double e = (hi - (s - bb)) + (x - bb) + a[at + 1];
+        double newHi = s + e;
+        a[at] = newHi;
+        a[at + 1] = e - (newHi - s);
+    }
+
+    /**
+     * Adds another double-double {@code bHi + bLo} to the one kept in an array, as {@link #addTo(double[], int, double)}.
+     *
+     * @param a the array
+     * @param at where the high part is
+     * @param bHi the high part to add
+     * @param bLo the low part to add
+     */
+    static void addTo(double[] a, int at, double bHi, double bLo) {
+        double aHi = a[at];
+        double s = aHi + bHi;
+        double bb = s - aHi;
+        double e = (aHi - (s - bb)) + (bHi - bb) + a[at + 1] + bLo;
+        double newHi = s + e;
+        a[at] = newHi;
+        a[at + 1] = e - (newHi - s);
+    }
+
+    /**
      * Sets the sum to {@code hi + lo}.
      *
      * @param hi the high part

@@ -108,13 +108,7 @@ public final class KeyHeader {
         }
         counts[p]++;
         int at = 4 * p;
-        double hi = sums[at];
-        double s = hi + value;
-        double bb = s - hi;
-        double e = (hi - (s - bb)) + (value - bb) + sums[at + 1];
-        double newHi = s + e;
-        sums[at] = newHi;
-        sums[at + 1] = e - (newHi - s);
+        DoubleDouble.addTo(sums, at, value);
         if (value < sums[at + 2]) {
             sums[at + 2] = value;
         }

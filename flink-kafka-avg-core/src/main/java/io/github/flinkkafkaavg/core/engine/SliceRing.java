@@ -13,8 +13,8 @@ import java.util.Arrays;
  * leaves are state worth saving, the tree above is rebuilt from them.
  *
  * <p>Not thread-safe. Slice indexes are plain longs: mapping time to slices is the engine's business. The
- * double-double additions are written out in place rather than calling {@link DoubleDouble}: they run on array
- * slots in the per-record path, where an object per call would cost more than the arithmetic.
+ * double-double additions work on the array slots in place ({@link DoubleDouble}'s static forms): they run in the
+ * per-record path, where an object per call would cost more than the arithmetic.
  */
 public final class SliceRing {
 
@@ -132,13 +132,7 @@ public final class SliceRing {
         int at = (capacity + position) * STRIDE;
         double[] n = nodes;
         n[at]++;
-        double hi = n[at + 1];
-        double s = hi + value;
-        double bb = s - hi;
-        double e = (hi - (s - bb)) + (value - bb) + n[at + 2];
-        double newHi = s + e;
-        n[at + 1] = newHi;
-        n[at + 2] = e - (newHi - s);
+        DoubleDouble.addTo(n, at + 1, value);
         if (value < n[at + 3]) {
             n[at + 3] = value;
         }
@@ -187,13 +181,7 @@ public final class SliceRing {
         int at = (capacity + position) * STRIDE;
         double[] a = nodes;
         a[at] += n;
-        double aHi = a[at + 1];
-        double s = aHi + hi;
-        double bb = s - aHi;
-        double e = (aHi - (s - bb)) + (hi - bb) + a[at + 2] + lo;
-        double newHi = s + e;
-        a[at + 1] = newHi;
-        a[at + 2] = e - (newHi - s);
+        DoubleDouble.addTo(a, at + 1, hi, lo);
         if (smallest < a[at + 3]) {
             a[at + 3] = smallest;
         }
