@@ -1,7 +1,6 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -151,21 +150,9 @@ public final class JsonSerde {
                 open();
             }
             if (binder != null) {
-                try {
-                    T scanned = binder.scan(value);
-                    if (scanned != null) {
-                        return scanned;
-                    }
-                } catch (Exception refused) {
-                    // The record's constructor threw: data binding below calls it again and reports it.
-                }
-                try (JsonParser parser = mapper.createParser(value)) {
-                    T bound = binder.bind(parser);
-                    if (bound != null) {
-                        return bound;
-                    }
-                } catch (Exception notPlain) {
-                    // Data binding below decodes the same bytes and, if they are bad, says why in its own words.
+                T fast = binder.decode(value, mapper);
+                if (fast != null) {
+                    return fast;
                 }
             }
             T decoded = mapper.readValue(value, type);

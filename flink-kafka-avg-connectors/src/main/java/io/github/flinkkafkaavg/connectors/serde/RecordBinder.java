@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JacksonAnnotation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
@@ -92,6 +93,29 @@ final class RecordBinder<T> {
             canonical.setAccessible(true);
             return new RecordBinder<>(names, kinds, canonical);
         } catch (ReflectiveOperationException | RuntimeException inaccessible) {
+            return null;
+        }
+    }
+
+    /**
+     * The fast paths in order: {@link #scan}, then {@link #bind} when the scanner answers null. Null means data
+     * binding must decode the bytes — also when the record's constructor refused the values, so that data binding
+     * calls it once more and reports the refusal in its own words, rather than every path calling it in turn.
+     *
+     * @param value the whole value
+     * @param mapper the mapper whose parser {@link #bind} uses
+     * @return the record, or null
+     */
+    T decode(byte[] value, ObjectMapper mapper) {
+        try {
+            T scanned = scan(value);
+            if (scanned != null) {
+                return scanned;
+            }
+            try (JsonParser parser = mapper.createParser(value)) {
+                return bind(parser);
+            }
+        } catch (Exception notPlain) {
             return null;
         }
     }
