@@ -277,8 +277,10 @@ public final class SlidingWindowEngine implements Serializable {
     }
 
     /**
-     * A key's whole state from its saved slices and its header: the header's pending values merged into the
-     * slices, its bookkeeping taken over. The header keeps no pending values afterwards.
+     * A key's whole state from its saved slices and its header: slices the header no longer counts as live dropped
+     * (a fire that kept its pending values, {@link KeyHeader#keepAfterFire}, left them saved), the header's pending
+     * values merged in, its bookkeeping taken over. The header is not changed: a host that saves the slices saves
+     * {@link KeyHeader#of} the state with them, one that saves only the header after a fire keeps the pending values.
      *
      * @param slices the key's saved state, or null when only the header was saved
      * @param header the key's header
@@ -286,6 +288,11 @@ public final class SlidingWindowEngine implements Serializable {
      */
     public KeyState load(KeyState slices, KeyHeader header) {
         KeyState state = slices == null ? new KeyState() : slices;
+        if (header.empty) {
+            state.ring.clear();
+        } else {
+            state.ring.expireBefore(header.base);
+        }
         if (header.pending > 0) {
             header.mergeInto(state.ring);
             state.cursors = null; // they summarise the slices as they were; rebuilt from the ring on the next fire

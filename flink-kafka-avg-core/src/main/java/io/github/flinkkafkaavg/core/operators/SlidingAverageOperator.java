@@ -31,8 +31,9 @@ import org.apache.flink.util.OutputTag;
  * <p>State layout depends on the backend. On the heap backend each key's slices live in one {@link ValueState}
  * used in place, at no serialization cost. A backend that serializes every access (RocksDB, ForSt) would read and
  * write the whole slice ring — 40 bytes per slice — for every record, so there a second, small state holds the
- * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last loaded): a record costs one
- * read and write of the header, and the ring is loaded only when a timer fires or a record re-fires a window. Both
+ * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last written): a record costs one
+ * read and write of the header, the ring is read only when a timer fires or a record re-fires a window, and a fire
+ * writes it back only every few slides ({@link KeyHeader#keepAfterFire}). Both
  * states are in every checkpoint, so a savepoint restores on either backend: pending values a RocksDB job left in
  * headers are merged into the slices when a heap job restores.
  *
@@ -187,9 +188,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
             state.clear();
             headers.clear();
         } else {
-            state.update(keyState);
-            if (deferring) {
-                headers.update(KeyHeader.of(keyState));
+            if (header != null && header.keepAfterFire(keyState)) {
+                headers.update(header);
+            } else {
+                state.update(keyState);
+                if (deferring) {
+                    headers.update(KeyHeader.of(keyState));
+                }
             }
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, keyState.timer());
         }

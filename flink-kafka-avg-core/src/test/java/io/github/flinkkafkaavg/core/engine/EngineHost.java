@@ -37,6 +37,10 @@ final class EngineHost {
     final Map<String, byte[]> savedHeaders = new HashMap<>();
     /** Records that the header alone took, to show the deferred path was used. */
     long deferredAdds;
+    /** Fires that saved only the header and left the saved slices as they were. */
+    long firesKeepingSlices;
+    /** Fires that found saved slices the header no longer counts as live (left by a fire that kept them). */
+    long staleLoads;
 
     EngineHost(SlidingWindowEngine engine) {
         this(engine, false);
@@ -121,7 +125,11 @@ final class EngineHost {
         keys.addAll(savedSlices.keySet());
         for (String key : keys) {
             KeyHeader header = header(key);
-            SlidingWindowEngine.KeyState state = header == null ? slices(key) : engine.load(slices(key), header);
+            SlidingWindowEngine.KeyState saved = slices(key);
+            if (header != null && saved != null && !saved.isEmpty() && (header.isEmpty() || saved.ring().base() < header.base())) {
+                staleLoads++;
+            }
+            SlidingWindowEngine.KeyState state = header == null ? saved : engine.load(saved, header);
             if (state == null || state.timer() == SlidingWindowEngine.NO_TIMER || state.timer() > wm) {
                 continue; // not due: nothing saved, as the operator saves nothing before its timer fires
             }
@@ -132,10 +140,48 @@ final class EngineHost {
             if (state.isEmpty()) {
                 savedSlices.remove(key);
                 savedHeaders.remove(key);
+            } else if (header != null && header.keepAfterFire(state)) {
+                firesKeepingSlices++;
+                save(key, null, header);
             } else {
                 save(key, state, KeyHeader.of(state));
             }
         }
+    }
+
+    /**
+     * Every key's live slices and bookkeeping as text — per slice its count, minimum and maximum, which do not
+     * depend on the order values were summed in — for comparing the two layouts. Deferred, each key is loaded as
+     * the next fire would load it.
+     */
+    java.util.SortedMap<String, String> describe() {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        if (deferred) {
+            java.util.Set<String> keys = new java.util.TreeSet<>(savedHeaders.keySet());
+            keys.addAll(savedSlices.keySet());
+            for (String key : keys) {
+                KeyHeader header = header(key);
+                SlidingWindowEngine.KeyState state = header == null ? slices(key) : engine.load(slices(key), header);
+                out.put(key, describe(state));
+            }
+        } else {
+            states.forEach((key, state) -> out.put(key, describe(state)));
+        }
+        return out;
+    }
+
+    private static String describe(SlidingWindowEngine.KeyState state) {
+        StringBuilder text = new StringBuilder("fired " + state.firedThrough() + ", timer " + state.timer() + ":");
+        SliceRing ring = state.ring();
+        if (!ring.isEmpty()) {
+            for (long i = ring.base(); i <= ring.top(); i++) {
+                text.append(' ').append(i).append('=').append(ring.sliceCount(i));
+                if (ring.sliceCount(i) > 0) {
+                    text.append('[').append(ring.sliceMin(i)).append(',').append(ring.sliceMax(i)).append(']');
+                }
+            }
+        }
+        return text.toString();
     }
 
     /** Whether no key has anything saved. */

@@ -130,10 +130,14 @@ class SlidingWindowEngineTest {
         long totalLate = 0;
         long totalRefires = 0;
         long totalDeferred = 0;
+        long totalKept = 0;
+        long totalStale = 0;
         for (long seed = 1; seed <= 12; seed++) {
             Random random = new Random(seed * 31 + name.hashCode());
             FlinkWindowModel model = new FlinkWindowModel(specs, lateness);
             EngineHost host = new EngineHost(new SlidingWindowEngine(specs, lateness), deferred);
+            // Deferred, the heap layout runs alongside: after every watermark each key must load to the same slices.
+            EngineHost inPlace = deferred ? new EngineHost(new SlidingWindowEngine(specs, lateness)) : null;
             long eventTime = -20_000 + random.nextInt(5_000); // negative timestamps too
             long maxSeen = Long.MIN_VALUE;
             int keys = 1 + random.nextInt(6);
@@ -154,6 +158,9 @@ class SlidingWindowEngineTest {
                 double value = Math.round(random.nextGaussian() * 1e6) / 1e3;
                 model.element(key, ts, value);
                 host.element(key, ts, value);
+                if (inPlace != null) {
+                    inPlace.element(key, ts, value);
+                }
                 maxSeen = Math.max(maxSeen, ts);
                 if (random.nextInt(20) == 0) {
                     long wm = maxSeen - random.nextInt(3_000) - 1;
@@ -162,6 +169,11 @@ class SlidingWindowEngineTest {
                     }
                     model.watermark(wm);
                     host.watermark(wm);
+                    if (inPlace != null) {
+                        inPlace.watermark(wm);
+                        assertThat(host.describe()).as("slices after watermark %d, seed %d", wm, seed)
+                                .isEqualTo(inPlace.describe());
+                    }
                 }
             }
             model.watermark(Long.MAX_VALUE);
@@ -176,6 +188,8 @@ class SlidingWindowEngineTest {
             assertThat(model.openWindows()).isZero();
             totalLate += model.lateRecords;
             totalDeferred += host.deferredAdds;
+            totalKept += host.firesKeepingSlices;
+            totalStale += host.staleLoads;
             totalRefires += model.emitted.size() - model.emitted.stream()
                     .map(m -> m.key() + "/" + m.spec() + "/" + m.start()).distinct().count();
         }
@@ -186,6 +200,8 @@ class SlidingWindowEngineTest {
         }
         if (deferred) {
             assertThat(totalDeferred).as("records the header alone took").isGreaterThan(12 * 3_000 / 2);
+            assertThat(totalKept).as("fires that saved only the header").isPositive();
+            assertThat(totalStale).as("loads of slices a kept fire left stale").isPositive();
         }
     }
 
