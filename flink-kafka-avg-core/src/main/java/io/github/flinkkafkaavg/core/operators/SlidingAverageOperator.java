@@ -7,13 +7,17 @@ import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.internal.KeyHeaderSerializer;
 import io.github.flinkkafkaavg.core.internal.SlidingStateSerializer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -33,7 +37,11 @@ import org.apache.flink.util.OutputTag;
  * write the whole slice ring — 40 bytes per slice — for every record, so there a second, small state holds the
  * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last written): a record costs one
  * read and write of the header, the ring is read only when a timer fires or a record re-fires a window, and a fire
- * writes it back only every few slides ({@link KeyHeader#keepAfterFire}). Both
+ * writes it back only every few slides ({@link KeyHeader#keepAfterFire}). Changed headers are moreover held on the
+ * heap, for up to 4,096 keys, and written when a snapshot is taken (before Flink snapshots
+ * the keyed state), at the end of input, when the bound is reached, or when the key's slices are loaded: so a key
+ * with many records between snapshots costs one read and write of its header for all of them, as Flink SQL's
+ * mini-batch aggregation does for its accumulators. Both
  * states are in every checkpoint, so a savepoint restores on either backend: pending values a RocksDB job left in
  * headers are merged into the slices when a heap job restores.
  *
@@ -52,6 +60,12 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     private static final long serialVersionUID = 1L;
     private static final String HEADERS = "sliding-average-headers";
+    /**
+     * The most keys whose changed headers are held on the heap before all are written to the state backend: a few
+     * megabytes at most (a header is 34 bytes plus 48 per pending slice, up to 8), enough that a key with several
+     * records between snapshots is read and written once for all of them.
+     */
+    static final int MAX_CACHED_HEADERS = 4_096;
 
     private final SlidingWindowEngine engine;
     private final OutputTag<IN> lateTag;
@@ -59,6 +73,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     private transient ValueState<SlidingWindowEngine.KeyState> state;
     private transient ValueState<KeyHeader> headers;
+    /**
+     * Headers changed since they were last written, by key, on a serializing backend: a key's records between two
+     * writes cost a map lookup instead of a RocksDB get and put each. Written back when a snapshot is taken, at the
+     * end of input, when {@link #MAX_CACHED_HEADERS} keys are held, and per key when its slices are needed.
+     */
+    private transient HashMap<Object, KeyHeader> cachedHeaders;
+    private transient TypeSerializer<Object> keySerializer;
     /** Whether the backend serializes state on every access, so that the per-record path uses the headers. */
     private transient boolean deferring;
     private transient InternalTimerService<VoidNamespace> timers;
@@ -92,6 +113,10 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         if (!deferring) {
             mergeRestoredHeaders();
         }
+        cachedHeaders = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        TypeSerializer<Object> keys = (TypeSerializer<Object>) getKeyedStateBackend().getKeySerializer();
+        keySerializer = keys;
         timers = getInternalTimerService("sliding-average-timers", VoidNamespaceSerializer.INSTANCE, this);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
         invalidRecords.open(getMetricGroup());
@@ -131,23 +156,36 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     /** The per-record path on a serializing backend: the header only, the slices when the engine needs them. */
     private void processDeferred(StreamRecord<IN> record, double value) throws Exception {
-        KeyHeader header = headers.value();
+        Object key = getCurrentKey();
+        KeyHeader header = cachedHeaders.get(key);
+        boolean cached = header != null;
         if (header == null) {
-            // A new key, or one restored from a savepoint that holds only its slices.
-            SlidingWindowEngine.KeyState saved = state.value();
-            header = saved == null ? new KeyHeader() : KeyHeader.of(saved);
+            header = headers.value();
+            if (header == null) {
+                // A new key, or one restored from a savepoint that holds only its slices.
+                SlidingWindowEngine.KeyState saved = state.value();
+                header = saved == null ? new KeyHeader() : KeyHeader.of(saved);
+            }
         }
         long timerBefore = header.timer();
         long watermark = timers.currentWatermark();
         SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, record.getTimestamp(), value, watermark);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
-            headers.update(header);
             moveTimer(timerBefore, header.timer());
+            if (!cached) {
+                cachedHeaders.put(keySerializer.copy(key), header);
+                if (cachedHeaders.size() >= MAX_CACHED_HEADERS) {
+                    writeCachedHeaders();
+                }
+            }
             return;
         }
         if (outcome != null) {
             refused(record, outcome);
             return;
+        }
+        if (cached) {
+            cachedHeaders.remove(key); // written below with the slices: a cached header always has pending values
         }
         boolean hadPending = header.pendingSlices() > 0;
         SlidingWindowEngine.KeyState keyState = engine.load(state.value(), header);
@@ -160,6 +198,35 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         if (outcome != SlidingWindowEngine.Outcome.ADDED) {
             refused(record, outcome);
         }
+    }
+
+    /** Writes every cached header to the state backend; the current key is the same afterwards. */
+    private void writeCachedHeaders() throws Exception {
+        if (cachedHeaders.isEmpty()) {
+            return;
+        }
+        Object current = getCurrentKey();
+        for (Map.Entry<Object, KeyHeader> entry : cachedHeaders.entrySet()) {
+            setCurrentKey(entry.getKey());
+            headers.update(entry.getValue());
+        }
+        cachedHeaders.clear();
+        if (current != null) {
+            setCurrentKey(current);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        // Flink snapshots the keyed state after this hook returns: the cached headers must be in it by then.
+        writeCachedHeaders();
+        super.snapshotState(context);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        writeCachedHeaders();
+        super.finish();
     }
 
     private void refused(StreamRecord<IN> record, SlidingWindowEngine.Outcome outcome) {
@@ -178,9 +245,20 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     @Override
     public void onEventTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
-        KeyHeader header = deferring ? headers.value() : null;
+        KeyHeader header = null;
+        boolean cached = false;
+        if (deferring) {
+            header = cachedHeaders.remove(getCurrentKey());
+            cached = header != null;
+            if (header == null) {
+                header = headers.value();
+            }
+        }
         SlidingWindowEngine.KeyState keyState = header == null ? state.value() : engine.load(state.value(), header);
         if (keyState == null || keyState.timer() != timer.getTimestamp()) {
+            if (cached) {
+                headers.update(header);
+            }
             return; // superseded by an earlier timer that was registered after this one
         }
         engine.onTimer(keyState, timers.currentWatermark(), sink);
