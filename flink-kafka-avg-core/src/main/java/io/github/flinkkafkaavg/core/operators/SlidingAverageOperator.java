@@ -35,15 +35,14 @@ import org.apache.flink.util.OutputTag;
  * <p>State layout depends on the backend. On the heap backend each key's slices live in one {@link ValueState}
  * used in place, at no serialization cost. A backend that serializes every access (RocksDB, ForSt) would read and
  * write the whole slice ring — 40 bytes per slice — for every record, so there a second, small state holds the
- * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last written): a record costs one
- * read and write of the header, the ring is read only when a timer fires or a record re-fires a window, and a fire
- * writes it back only every few slides ({@link KeyHeader#keepAfterFire}). Changed headers are moreover held on the
- * heap, for up to 4,096 keys, and written when a snapshot is taken (before Flink snapshots
- * the keyed state), at the end of input, when the bound is reached, or when the key's slices are loaded: so a key
- * with many records between snapshots costs one read and write of its header for all of them, as Flink SQL's
- * mini-batch aggregation does for its accumulators. Both
- * states are in every checkpoint, so a savepoint restores on either backend: pending values a RocksDB job left in
- * headers are merged into the slices when a heap job restores.
+ * key's {@link KeyHeader} (bookkeeping plus the values added since the ring was last written). A record changes
+ * only the header; the ring is read only when a timer fires or a record re-fires a window, and a fire writes it
+ * back only every few slides ({@link KeyHeader#keepAfterFire}). Changed headers are held on the heap, for up to
+ * 4,096 keys, and written when a snapshot is taken (before Flink snapshots the keyed state), at the end of input,
+ * when the bound is reached, or when the key's timer fires or its slices are loaded: so a key's records between
+ * two fires cost one read and write of its header for all of them, as Flink SQL's mini-batch aggregation holds its
+ * accumulators. Both states are in every checkpoint, so a savepoint restores on either backend: pending values a
+ * RocksDB job left in headers are merged into the slices when a heap job restores.
  *
  * <p>Use it through {@link io.github.flinkkafkaavg.core.SlidingAverages}. Records must carry event-time timestamps.
  * Records late for every window go to the late-records side output when one is set, else they are dropped and
