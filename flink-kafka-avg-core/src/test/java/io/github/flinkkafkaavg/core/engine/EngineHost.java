@@ -121,9 +121,7 @@ final class EngineHost {
 
     /** What SlidingAverageOperator does per timer on a serializing backend. */
     private void deferredWatermark(long wm) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(savedHeaders.keySet());
-        keys.addAll(savedSlices.keySet());
-        for (String key : keys) {
+        for (String key : savedKeys()) {
             KeyHeader header = header(key);
             SlidingWindowEngine.KeyState saved = slices(key);
             if (header != null && saved != null && !saved.isEmpty() && (header.isEmpty() || saved.ring().base() < header.base())) {
@@ -157,9 +155,7 @@ final class EngineHost {
     java.util.SortedMap<String, String> describe() {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
         if (deferred) {
-            java.util.Set<String> keys = new java.util.TreeSet<>(savedHeaders.keySet());
-            keys.addAll(savedSlices.keySet());
-            for (String key : keys) {
+            for (String key : savedKeys()) {
                 KeyHeader header = header(key);
                 SlidingWindowEngine.KeyState state = header == null ? slices(key) : engine.load(slices(key), header);
                 out.put(key, describe(state));
@@ -182,6 +178,13 @@ final class EngineHost {
             }
         }
         return text.toString();
+    }
+
+    /** Every key with a saved header or saved slices, in a fixed order. */
+    private java.util.SortedSet<String> savedKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(savedHeaders.keySet());
+        keys.addAll(savedSlices.keySet());
+        return keys;
     }
 
     /** Whether no key has anything saved. */
