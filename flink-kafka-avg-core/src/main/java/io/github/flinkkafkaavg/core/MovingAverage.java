@@ -25,9 +25,10 @@ public final class MovingAverage<K> {
     private final long timestamp;
     private final int count;
     private final double sum;
+    private final double average;
 
     /**
-     * Creates a result; the operator makes these, users normally only read them.
+     * Creates a result whose average is {@code sum / count}.
      *
      * @param key the key
      * @param timestamp the event time of the record that produced it, or {@code Long.MIN_VALUE} when it had none
@@ -35,6 +36,20 @@ public final class MovingAverage<K> {
      * @param sum their sum
      */
     public MovingAverage(K key, long timestamp, int count, double sum) {
+        this(key, timestamp, count, sum, sum / count);
+    }
+
+    /**
+     * Creates a result with its average computed apart from the rounded sum, as the operator does: the sum of values
+     * near ±1.8e308 can lie beyond the double range (then {@code sum} is ±Infinity) while their average does not.
+     *
+     * @param key the key
+     * @param timestamp the event time of the record that produced it, or {@code Long.MIN_VALUE} when it had none
+     * @param count how many values were averaged, at least 1
+     * @param sum their sum, rounded to double
+     * @param average their mean
+     */
+    public MovingAverage(K key, long timestamp, int count, double sum, double average) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, but was " + count);
         }
@@ -42,6 +57,7 @@ public final class MovingAverage<K> {
         this.timestamp = timestamp;
         this.count = count;
         this.sum = sum;
+        this.average = average;
     }
 
     /**
@@ -72,7 +88,7 @@ public final class MovingAverage<K> {
     }
 
     /**
-     * The sum of the values averaged.
+     * The sum of the values averaged, rounded to double: ±Infinity when it lies beyond the double range.
      *
      * @return the sum
      */
@@ -81,28 +97,29 @@ public final class MovingAverage<K> {
     }
 
     /**
-     * The mean: {@code sum / count}.
+     * The mean, from the exact sum: finite for finite values even when {@link #sum()} is not.
      *
      * @return the average
      */
     public double average() {
-        return sum / count;
+        return average;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof MovingAverage<?> that && timestamp == that.timestamp && count == that.count
-                && Double.compare(sum, that.sum) == 0 && Objects.equals(key, that.key);
+                && Double.compare(sum, that.sum) == 0 && Double.compare(average, that.average) == 0
+                && Objects.equals(key, that.key);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, timestamp, count, sum);
+        return Objects.hash(key, timestamp, count, sum, average);
     }
 
     @Override
     public String toString() {
-        return "MovingAverage{key=" + key + ", timestamp=" + timestamp + ", average=" + average() + ", count=" + count
+        return "MovingAverage{key=" + key + ", timestamp=" + timestamp + ", average=" + average + ", count=" + count
                 + ", sum=" + sum + '}';
     }
 }

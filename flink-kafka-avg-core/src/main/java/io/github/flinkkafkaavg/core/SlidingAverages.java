@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.operators.SlidingAverageOperator;
 import io.github.flinkkafkaavg.core.typeutils.WindowAverageTypeInfo;
@@ -34,9 +35,13 @@ import org.apache.flink.util.OutputTag;
  * so the specs must have different sizes.
  *
  * <p>CAUTION: records later than the allowed lateness (default 0) for every window that contains them are dropped
- * and counted unless {@link #lateRecords(OutputTag)} names a side output for them. Invalid values (NaN,
- * infinities, a value function that throws) are dropped, counted and logged unless
- * {@link #invalidRecords(OutputTag)} names a side output.
+ * and counted unless {@link #lateRecords(OutputTag)} names a side output for them. Invalid records are dropped,
+ * counted and logged (with the reason) unless {@link #invalidRecords(OutputTag)} names a side output: values that
+ * are NaN or infinite or a value function that throws; event times whose windows cannot be computed in a long
+ * ({@code Long.MIN_VALUE}, {@code Long.MAX_VALUE} and their neighbourhoods, always), before the epoch
+ * ({@link #rejectPreEpochEventTimes()}) or too far from the processing clock ({@link #maxFutureEventTime},
+ * {@link #maxPastEventTime}). Every record is counted once on the operator: {@code numRecordsAveraged},
+ * {@code numLateRecords} or {@code numInvalidRecords}.
  *
  * <p>Instances are immutable; every setter returns a new instance.
  */
@@ -46,12 +51,19 @@ public final class SlidingAverages {
     private final long allowedLateness;
     private final OutputTag<?> lateTag;
     private final OutputTag<?> invalidTag;
+    private final boolean rejectPreEpoch;
+    private final Duration maxFuture;
+    private final Duration maxPast;
 
-    private SlidingAverages(List<WindowSpec> specs, long allowedLateness, OutputTag<?> lateTag, OutputTag<?> invalidTag) {
+    private SlidingAverages(List<WindowSpec> specs, long allowedLateness, OutputTag<?> lateTag, OutputTag<?> invalidTag,
+            boolean rejectPreEpoch, Duration maxFuture, Duration maxPast) {
         this.specs = specs;
         this.allowedLateness = allowedLateness;
         this.lateTag = lateTag;
         this.invalidTag = invalidTag;
+        this.rejectPreEpoch = rejectPreEpoch;
+        this.maxFuture = maxFuture;
+        this.maxPast = maxPast;
     }
 
     /**
@@ -76,7 +88,7 @@ public final class SlidingAverages {
             }
             list.add(spec);
         }
-        return new SlidingAverages(List.copyOf(list), 0, null, null);
+        return new SlidingAverages(List.copyOf(list), 0, null, null, false, null, null);
     }
 
     /**
@@ -90,7 +102,7 @@ public final class SlidingAverages {
         if (lateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + lateness);
         }
-        return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag);
+        return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast);
     }
 
     /**
@@ -101,19 +113,83 @@ public final class SlidingAverages {
      * @return a new configuration
      */
     public <T> SlidingAverages lateRecords(OutputTag<T> tag) {
-        return new SlidingAverages(specs, allowedLateness, Objects.requireNonNull(tag, "tag"), invalidTag);
+        return new SlidingAverages(specs, allowedLateness, Objects.requireNonNull(tag, "tag"), invalidTag, rejectPreEpoch,
+                maxFuture, maxPast);
     }
 
     /**
-     * Sends invalid records (NaN or infinite values, value functions that throw, timestamps absurdly far ahead)
-     * to this side output instead of dropping them.
+     * Sends invalid records (NaN or infinite values, value functions that throw, event times outside
+     * {@link #eventTimeLimits()}) to this side output instead of dropping them.
      *
      * @param tag the side output, read with {@code getSideOutput(tag)} on the result stream
      * @param <T> the record type
      * @return a new configuration
      */
     public <T> SlidingAverages invalidRecords(OutputTag<T> tag) {
-        return new SlidingAverages(specs, allowedLateness, lateTag, Objects.requireNonNull(tag, "tag"));
+        return new SlidingAverages(specs, allowedLateness, lateTag, Objects.requireNonNull(tag, "tag"), rejectPreEpoch,
+                maxFuture, maxPast);
+    }
+
+    /**
+     * Refuses, as invalid, records with an event time whose windows would be emitted with a timestamp
+     * ({@code windowEnd - 1}) before 1970 — negative, which Kafka refuses: in effect, event times before the epoch.
+     * Use it when results go to Kafka; without it such records are averaged as Flink's windows would.
+     *
+     * @return a new configuration
+     */
+    public SlidingAverages rejectPreEpochEventTimes() {
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, true, maxFuture, maxPast);
+    }
+
+    /**
+     * Refuses, as invalid, records whose event time is more than {@code ahead} after the processing clock when they
+     * reach the operator: a sensor whose clock runs fast, or seconds taken for milliseconds, would otherwise push
+     * the watermark ahead and close every other key's windows early, and its results may be refused by the output.
+     *
+     * @param ahead zero or more
+     * @return a new configuration
+     */
+    public SlidingAverages maxFutureEventTime(Duration ahead) {
+        Objects.requireNonNull(ahead, "maxFutureEventTime");
+        if (ahead.isNegative()) {
+            throw new IllegalArgumentException("maxFutureEventTime must be 0 or more, but was " + ahead);
+        }
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, ahead, maxPast);
+    }
+
+    /**
+     * Refuses, as invalid, records whose event time is more than {@code behind} before the processing clock when
+     * they reach the operator, e.g. because the output topic refuses older timestamps
+     * ({@code message.timestamp.before.max.ms}).
+     *
+     * @param behind zero or more
+     * @return a new configuration
+     */
+    public SlidingAverages maxPastEventTime(Duration behind) {
+        Objects.requireNonNull(behind, "maxPastEventTime");
+        if (behind.isNegative()) {
+            throw new IllegalArgumentException("maxPastEventTime must be 0 or more, but was " + behind);
+        }
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, behind);
+    }
+
+    /**
+     * The event times the operator accepts: those its windows can be computed for, within the limits set here.
+     *
+     * @return the limits, with a reason for each
+     */
+    public EventTimeLimits eventTimeLimits() {
+        return eventTimeLimits(new SlidingWindowEngine(specs, allowedLateness));
+    }
+
+    private EventTimeLimits eventTimeLimits(SlidingWindowEngine engine) {
+        EventTimeLimits limits = engine.windowableTimes();
+        if (rejectPreEpoch) {
+            limits = limits.atLeast(engine.firstTimestampWithResultsAtOrAfter(0), "a window holding it would be"
+                    + " emitted with a timestamp (window end - 1) before 1970, and Kafka refuses negative timestamps;"
+                    + " check the clock or the field the event time is read from");
+        }
+        return limits.maxAhead(maxFuture).maxBehind(maxPast);
     }
 
     /**
@@ -131,7 +207,7 @@ public final class SlidingAverages {
         Objects.requireNonNull(value, "value function");
         SlidingWindowEngine engine = new SlidingWindowEngine(specs, allowedLateness);
         SlidingAverageOperator<T, K> operator = new SlidingAverageOperator<>(
-                engine, value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag);
+                engine, eventTimeLimits(engine), value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag);
         // No automatic uid: two averages in one job would clash. Users set .uid(...) for savepoint compatibility.
         String name = "SlidingAverage(" + specs.stream().map(WindowSpec::label).collect(Collectors.joining(", ")) + ")";
         return keyed.transform(name, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);

@@ -30,9 +30,10 @@ public final class WindowAverage<K> {
     private final double sum;
     private final double min;
     private final double max;
+    private final double average;
 
     /**
-     * Creates a result; the engine and operators make these, users normally only read them.
+     * Creates a result whose average is {@code sum / count}.
      *
      * @param key the key the values belong to
      * @param windowStart the window start, inclusive, in epoch milliseconds
@@ -43,6 +44,24 @@ public final class WindowAverage<K> {
      * @param max the largest value
      */
     public WindowAverage(K key, long windowStart, long windowEnd, long count, double sum, double min, double max) {
+        this(key, windowStart, windowEnd, count, sum, min, max, sum / count);
+    }
+
+    /**
+     * Creates a result with its average computed apart from the rounded sum, as the engine does: the sum of values
+     * near ±1.8e308 can lie beyond the double range (then {@code sum} is ±Infinity) while their average does not.
+     *
+     * @param key the key the values belong to
+     * @param windowStart the window start, inclusive, in epoch milliseconds
+     * @param windowEnd the window end, exclusive, in epoch milliseconds; greater than {@code windowStart}
+     * @param count how many values the window holds, at least 1
+     * @param sum the sum of the values, rounded to double
+     * @param min the smallest value
+     * @param max the largest value
+     * @param average the mean of the values
+     */
+    public WindowAverage(K key, long windowStart, long windowEnd, long count, double sum, double min, double max,
+            double average) {
         if (windowEnd <= windowStart) {
             throw new IllegalArgumentException(
                     "windowEnd must be greater than windowStart, but was [" + windowStart + ", " + windowEnd + ")");
@@ -57,6 +76,7 @@ public final class WindowAverage<K> {
         this.sum = sum;
         this.min = min;
         this.max = max;
+        this.average = average;
     }
 
     /**
@@ -96,7 +116,8 @@ public final class WindowAverage<K> {
     }
 
     /**
-     * The sum of the values in the window.
+     * The sum of the values in the window, rounded to double: ±Infinity when it lies beyond the double range (values
+     * near ±1.8e308), while {@link #average()} stays exact.
      *
      * @return the sum
      */
@@ -123,12 +144,13 @@ public final class WindowAverage<K> {
     }
 
     /**
-     * The mean of the values in the window: {@code sum / count}.
+     * The mean of the values in the window, from their exact sum: {@code sum / count} rounded once, and finite for
+     * finite values even when {@link #sum()} is not.
      *
      * @return the average
      */
     public double average() {
-        return sum / count;
+        return average;
     }
 
     @Override
@@ -145,17 +167,18 @@ public final class WindowAverage<K> {
                 && Double.compare(sum, that.sum) == 0
                 && Double.compare(min, that.min) == 0
                 && Double.compare(max, that.max) == 0
+                && Double.compare(average, that.average) == 0
                 && Objects.equals(key, that.key);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, windowStart, windowEnd, count, sum, min, max);
+        return Objects.hash(key, windowStart, windowEnd, count, sum, min, max, average);
     }
 
     @Override
     public String toString() {
-        return "WindowAverage{key=" + key + ", window=[" + windowStart + ", " + windowEnd + "), average=" + average()
+        return "WindowAverage{key=" + key + ", window=[" + windowStart + ", " + windowEnd + "), average=" + average
                 + ", count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max + '}';
     }
 }

@@ -12,8 +12,14 @@ package io.github.flinkkafkaavg.core.engine;
  * }</pre>
  *
  * <p>The sum is a double-double updated by adding the new value and subtracting the evicted one; both steps are
- * exact to about 106 bits, and the sum is recomputed from the kept values once every {@code w} evictions, so no
- * drift can build up over a long stream (the recomputation costs O(w) every w values: O(1) per value).
+ * exact to about 106 bits of the largest value involved, and the sum is recomputed from the kept values once every
+ * {@code w} evictions, so no drift can build up over a long stream (the recomputation costs O(w) every w values:
+ * O(1) per value). Subtracting is not exact when a value far larger than what remains leaves the window (1e300
+ * followed by ones): what the double-double could not hold next to the large value is gone. So an eviction that
+ * leaves a sum more than {@code 2^margin} below the largest value seen since the last recomputation — the margin
+ * keeps the error under 2^-45 of the sum whatever w — recomputes at once, from values that are all still there.
+ * Values of magnitude 2^512 and more are summed apart, scaled ({@link DoubleDouble#BIG}), so that no sum of finite
+ * values overflows.
  * Until {@code w} values have arrived the average is over those seen so far and {@link #count()} says how many.
  * Only the values are state; the sum is derived from them on restore.
  */
@@ -24,6 +30,13 @@ public final class CountWindow {
     private int next;
     private int evictionsSinceRecompute;
     private final DoubleDouble sum = new DoubleDouble();
+    /** The values of magnitude 2^512 and more, scaled, so that no sum of finite values overflows (DoubleDouble.BIG). */
+    private final DoubleDouble big = new DoubleDouble();
+    /** The largest binary exponent of a value added or evicted since the last recomputation. */
+    private int peakExponent = NO_EXPONENT;
+    /** How far below that peak the sum may fall before an eviction recomputes; see the class comment. */
+    private final int margin;
+    private static final int NO_EXPONENT = Integer.MIN_VALUE / 4;
 
     /**
      * An empty window over the last {@code w} values.
@@ -35,6 +48,10 @@ public final class CountWindow {
             throw new IllegalArgumentException("the count window must hold at least 1 value, but was " + w);
         }
         this.values = new double[w];
+        // Up to 2w + 2 double-double steps since a recomputation, each within 2^-104 of partial sums of at most
+        // w·2^(peak+1): an error below 2^(peak + 2·log2(w) + 3 - 104), which must stay under 2^-45 of the sum.
+        int log2w = 32 - Integer.numberOfLeadingZeros(w);
+        this.margin = 56 - 2 * log2w;
     }
 
     /**
@@ -51,19 +68,53 @@ public final class CountWindow {
                 recompute();
                 return;
             }
-            sum.add(-evicted);
+            accumulate(-evicted);
+            noteExponent(evicted);
+            if (evicted != 0 && peakExponent - sumExponent() > margin) {
+                values[next] = value;
+                next = (next + 1) % values.length;
+                recompute();
+                return;
+            }
         } else {
             size++;
         }
         values[next] = value;
         next = (next + 1) % values.length;
-        sum.add(value);
+        accumulate(value);
+        noteExponent(value);
+    }
+
+    private void noteExponent(double value) {
+        int e = Math.getExponent(value);
+        if (e > peakExponent) {
+            peakExponent = e;
+        }
+    }
+
+    /** The binary exponent of the current sum, far below any value's when it is exactly zero. */
+    private int sumExponent() {
+        if (big.hi() != 0) {
+            return Math.getExponent(big.hi()) + 512;
+        }
+        return sum.hi() != 0 ? Math.getExponent(sum.hi()) : NO_EXPONENT;
+    }
+
+    private void accumulate(double value) {
+        if (DoubleDouble.isBig(value)) {
+            big.add(value * DoubleDouble.SCALE_DOWN);
+        } else {
+            sum.add(value);
+        }
     }
 
     private void recompute() {
         sum.set(0, 0);
+        big.set(0, 0);
+        peakExponent = NO_EXPONENT;
         for (int i = 0; i < size; i++) {
-            sum.add(values[i]);
+            accumulate(values[i]);
+            noteExponent(values[i]);
         }
         evictionsSinceRecompute = 0;
     }
@@ -96,21 +147,21 @@ public final class CountWindow {
     }
 
     /**
-     * The sum of the values held, rounded to double.
+     * The sum of the values held, rounded to double: ±Infinity when it lies beyond the double range.
      *
      * @return the sum
      */
     public double sum() {
-        return sum.value();
+        return DoubleDouble.sum(sum.hi(), sum.lo(), big.hi(), big.lo());
     }
 
     /**
-     * The mean of the values held.
+     * The mean of the values held, from their exact sum: finite whenever they are.
      *
-     * @return {@code sum / count}; NaN when empty
+     * @return the average; NaN when empty
      */
     public double average() {
-        return sum.value() / size;
+        return DoubleDouble.average(sum.hi(), sum.lo(), big.hi(), big.lo(), size);
     }
 
     /**

@@ -5,9 +5,76 @@ package io.github.flinkkafkaavg.core.engine;
  * values of mixed magnitude (1e12 next to 1e-3), or subtracting evicted ones, keeps the sum correct to well below
  * one part in 1e15 of the largest partial sum. Additions use Knuth's error-free TwoSum.
  *
+ * <p>A double-double cannot hold a sum beyond the double range (two values of 1.7e308 already overflow), and scaling
+ * every value down to make room would round away the subnormals. So the engine keeps two of them per aggregate: the
+ * values below {@link #BIG} in magnitude as they are, which no count of them can overflow, and the values from
+ * {@code BIG} up scaled by {@code 2^-512}, which is exact for them and leaves room for 2^63 of the largest double.
+ * {@link #average} and {@link #sum} combine the two.
+ *
  * <p>Not thread-safe; the engine keeps one per key or reuses one per call.
  */
 public final class DoubleDouble {
+
+    /** Values at least this large in magnitude, 2^512, are summed apart, scaled by {@link #SCALE_DOWN}. */
+    static final double BIG = 0x1p512;
+    /** 2^-512: what big values are multiplied by before they are summed, exactly. */
+    static final double SCALE_DOWN = 0x1p-512;
+
+    /**
+     * Whether a value is summed with the big ones.
+     *
+     * @param value a finite value
+     * @return true when its magnitude is at least 2^512
+     */
+    static boolean isBig(double value) {
+        return Math.abs(value) >= BIG;
+    }
+
+    /**
+     * The average of values whose small ones sum to {@code hi + lo} and whose big ones, scaled by 2^-512, to
+     * {@code bigHi + bigLo}: correctly rounded but for a few units in the last place, and finite, whatever the
+     * magnitude of the total.
+     *
+     * @param hi the small values' sum, high part
+     * @param lo its low part
+     * @param bigHi the scaled big values' sum, high part
+     * @param bigLo its low part
+     * @param count how many values, at least 1
+     * @return the average
+     */
+    static double average(double hi, double lo, double bigHi, double bigLo, double count) {
+        if (bigHi == 0 && bigLo == 0) {
+            return (hi + lo) / count;
+        }
+        // A non-zero sum of multiples of 2^512's scaled ulps is at least 2^-52: the small part, scaled, can lose only
+        // what lies below 2^-1074 of it, and the quotient stays far from the subnormal range.
+        double scaled = scaledTotal(hi, lo, bigHi, bigLo) / count * BIG;
+        // The true average lies within the values' range; only the rounding at the very top can overflow.
+        return Double.isInfinite(scaled) ? Math.copySign(Double.MAX_VALUE, scaled) : scaled;
+    }
+
+    /**
+     * The sum of the same values rounded to double: ±Infinity when it lies beyond the double range.
+     *
+     * @param hi the small values' sum, high part
+     * @param lo its low part
+     * @param bigHi the scaled big values' sum, high part
+     * @param bigLo its low part
+     * @return the sum
+     */
+    static double sum(double hi, double lo, double bigHi, double bigLo) {
+        if (bigHi == 0 && bigLo == 0) {
+            return hi + lo;
+        }
+        return scaledTotal(hi, lo, bigHi, bigLo) * BIG;
+    }
+
+    private static double scaledTotal(double hi, double lo, double bigHi, double bigLo) {
+        double s = bigHi + hi * SCALE_DOWN;
+        double bb = s - bigHi;
+        double e = (bigHi - (s - bb)) + (hi * SCALE_DOWN - bb) + bigLo + lo * SCALE_DOWN;
+        return s + e;
+    }
 
     private double hi;
     private double lo;

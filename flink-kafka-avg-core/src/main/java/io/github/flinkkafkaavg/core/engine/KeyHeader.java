@@ -39,8 +39,10 @@ public final class KeyHeader {
     int pending;
     long[] slices = new long[2];
     long[] counts = new long[2];
-    // per pending slice: sumHi, sumLo, min, max
-    double[] sums = new double[8];
+    // per pending slice, FIELDS doubles: sumHi, sumLo, min, max, bigHi, bigLo (see DoubleDouble.BIG)
+    double[] sums = new double[2 * FIELDS];
+    /** The doubles kept per pending slice. */
+    public static final int FIELDS = 6;
 
     /** A header for a key with no slices and no pending values. */
     public KeyHeader() {}
@@ -93,14 +95,20 @@ public final class KeyHeader {
      * @param lo the low part of their sum
      * @param min their minimum
      * @param max their maximum
+     * @param bigHi the high part of the scaled sum of their values of magnitude 2^512 and more
+     * @param bigLo its low part
      */
-    public void restorePending(long slice, long count, double hi, double lo, double min, double max) {
+    public void restorePending(long slice, long count, double hi, double lo, double min, double max, double bigHi,
+            double bigLo) {
         int p = slotFor(slice);
         counts[p] = count;
-        sums[4 * p] = hi;
-        sums[4 * p + 1] = lo;
-        sums[4 * p + 2] = min;
-        sums[4 * p + 3] = max;
+        int at = FIELDS * p;
+        sums[at] = hi;
+        sums[at + 1] = lo;
+        sums[at + 2] = min;
+        sums[at + 3] = max;
+        sums[at + 4] = bigHi;
+        sums[at + 5] = bigLo;
     }
 
     /** Whether one more value for {@code slice} fits: its slice is already pending, or a slot is free. */
@@ -113,12 +121,16 @@ public final class KeyHeader {
         int p = indexOf(slice);
         if (p < 0) {
             p = slotFor(slice);
-            sums[4 * p + 2] = value;
-            sums[4 * p + 3] = value;
+            sums[FIELDS * p + 2] = value;
+            sums[FIELDS * p + 3] = value;
         }
         counts[p]++;
-        int at = 4 * p;
-        DoubleDouble.addTo(sums, at, value);
+        int at = FIELDS * p;
+        if (DoubleDouble.isBig(value)) {
+            DoubleDouble.addTo(sums, at + 4, value * DoubleDouble.SCALE_DOWN);
+        } else {
+            DoubleDouble.addTo(sums, at, value);
+        }
         if (value < sums[at + 2]) {
             sums[at + 2] = value;
         }
@@ -138,7 +150,9 @@ public final class KeyHeader {
     /** Adds the pending values to the ring; they stay here too, for a host that saves only this header. */
     void mergeInto(SliceRing ring) {
         for (int p = 0; p < pending; p++) {
-            ring.merge(slices[p], counts[p], sums[4 * p], sums[4 * p + 1], sums[4 * p + 2], sums[4 * p + 3]);
+            int at = FIELDS * p;
+            ring.merge(slices[p], counts[p], sums[at], sums[at + 1], sums[at + 2], sums[at + 3], sums[at + 4],
+                    sums[at + 5]);
         }
     }
 
@@ -196,12 +210,15 @@ public final class KeyHeader {
         if (p == slices.length) {
             slices = Arrays.copyOf(slices, 2 * p);
             counts = Arrays.copyOf(counts, 2 * p);
-            sums = Arrays.copyOf(sums, 8 * p);
+            sums = Arrays.copyOf(sums, 2 * FIELDS * p);
         }
         slices[p] = slice;
         counts[p] = 0;
-        sums[4 * p] = 0;
-        sums[4 * p + 1] = 0;
+        int at = FIELDS * p;
+        sums[at] = 0;
+        sums[at + 1] = 0;
+        sums[at + 4] = 0;
+        sums[at + 5] = 0;
         return p;
     }
 
@@ -281,14 +298,14 @@ public final class KeyHeader {
     }
 
     /**
-     * One of the four doubles of pending slice {@code p}: 0 the sum's high part, 1 its low part, 2 the minimum,
-     * 3 the maximum.
+     * One of the {@link #FIELDS} doubles of pending slice {@code p}: 0 the sum's high part, 1 its low part, 2 the
+     * minimum, 3 the maximum, 4 and 5 the high and low part of the scaled sum of values of magnitude 2^512 and more.
      *
      * @param p 0 to {@link #pendingSlices()} - 1
-     * @param field 0 to 3
+     * @param field 0 to 5
      * @return the value
      */
     public double pendingDouble(int p, int field) {
-        return sums[4 * p + field];
+        return sums[FIELDS * p + field];
     }
 }

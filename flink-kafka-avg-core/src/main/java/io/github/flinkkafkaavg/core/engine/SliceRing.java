@@ -25,9 +25,10 @@ public final class SliceRing {
 
     private int capacity;
     private int mask;
-    // Segment tree, one node per STRIDE doubles {count, sumHi, sumLo, min, max} so that a node is one or two cache
-    // lines, not five: node 1 is the root, node n has children 2n and 2n+1, leaves are [capacity, 2*capacity).
-    private static final int STRIDE = 5;
+    // Segment tree, one node per STRIDE doubles {count, sumHi, sumLo, min, max, bigHi, bigLo} so that a node is one
+    // or two cache lines, not seven: node 1 is the root, node n has children 2n and 2n+1, leaves are
+    // [capacity, 2*capacity). big* is the sum of the values of magnitude 2^512 and more, scaled (DoubleDouble.BIG).
+    static final int STRIDE = 7;
     private double[] nodes;
     private long[] dirtyBits; // leaves whose ancestors are stale, for de-duplication
     private int[] dirtyStack; // the same leaves, in a list, so that a flush costs what is dirty, not the capacity
@@ -132,7 +133,11 @@ public final class SliceRing {
         int at = (capacity + position) * STRIDE;
         double[] n = nodes;
         n[at]++;
-        DoubleDouble.addTo(n, at + 1, value);
+        if (DoubleDouble.isBig(value)) {
+            DoubleDouble.addTo(n, at + 5, value * DoubleDouble.SCALE_DOWN);
+        } else {
+            DoubleDouble.addTo(n, at + 1, value);
+        }
         if (value < n[at + 3]) {
             n[at + 3] = value;
         }
@@ -151,8 +156,11 @@ public final class SliceRing {
      * @param lo the low part of the sum
      * @param smallest the minimum
      * @param largest the maximum
+     * @param bigHi the high part of the sum of the values of magnitude 2^512 and more, times 2^-512
+     * @param bigLo its low part
      */
-    public void restore(long slice, long n, double hi, double lo, double smallest, double largest) {
+    public void restore(long slice, long n, double hi, double lo, double smallest, double largest, double bigHi,
+            double bigLo) {
         include(slice);
         int position = (int) (slice & mask);
         int at = (capacity + position) * STRIDE;
@@ -161,6 +169,8 @@ public final class SliceRing {
         nodes[at + 2] = lo;
         nodes[at + 3] = smallest;
         nodes[at + 4] = largest;
+        nodes[at + 5] = bigHi;
+        nodes[at + 6] = bigLo;
         markDirty(position);
     }
 
@@ -174,14 +184,20 @@ public final class SliceRing {
      * @param lo the low part of the values' sum
      * @param smallest their minimum
      * @param largest their maximum
+     * @param bigHi the high part of the scaled sum of their values of magnitude 2^512 and more
+     * @param bigLo its low part
      */
-    public void merge(long slice, long n, double hi, double lo, double smallest, double largest) {
+    public void merge(long slice, long n, double hi, double lo, double smallest, double largest, double bigHi,
+            double bigLo) {
         include(slice);
         int position = (int) (slice & mask);
         int at = (capacity + position) * STRIDE;
         double[] a = nodes;
         a[at] += n;
         DoubleDouble.addTo(a, at + 1, hi, lo);
+        if (bigHi != 0 || bigLo != 0) {
+            DoubleDouble.addTo(a, at + 5, bigHi, bigLo);
+        }
         if (smallest < a[at + 3]) {
             a[at + 3] = smallest;
         }
@@ -286,6 +302,8 @@ public final class SliceRing {
         nodes[at + 2] = 0;
         nodes[at + 3] = Double.POSITIVE_INFINITY;
         nodes[at + 4] = Double.NEGATIVE_INFINITY;
+        nodes[at + 5] = 0;
+        nodes[at + 6] = 0;
         markDirty(position);
     }
 
@@ -349,6 +367,19 @@ public final class SliceRing {
         n[at + 2] = e - (hi - s);
         n[at + 3] = Math.min(n[l + 3], n[r + 3]);
         n[at + 4] = Math.max(n[l + 4], n[r + 4]);
+        double lBig = n[l + 5];
+        double rBig = n[r + 5];
+        if (lBig == 0 && rBig == 0) {
+            n[at + 5] = 0; // the common case: no value of 2^512 or more below this node
+            n[at + 6] = 0;
+        } else {
+            double bs = lBig + rBig;
+            double bbb = bs - lBig;
+            double be = (lBig - (bs - bbb)) + (rBig - bbb) + n[l + 6] + n[r + 6];
+            double bigHi = bs + be;
+            n[at + 5] = bigHi;
+            n[at + 6] = be - (bigHi - bs);
+        }
     }
 
     /**
@@ -386,13 +417,13 @@ public final class SliceRing {
         while (left < right) {
             if ((left & 1) == 1) {
                 int at = left * STRIDE;
-                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4]);
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5], n[at + 6]);
                 left++;
             }
             if ((right & 1) == 1) {
                 right--;
                 int at = right * STRIDE;
-                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4]);
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5], n[at + 6]);
             }
             left >>>= 1;
             right >>>= 1;
@@ -516,11 +547,32 @@ public final class SliceRing {
     }
 
     /**
+     * The high part of the scaled sum of one slice's values of magnitude 2^512 and more ({@link DoubleDouble#BIG}).
+     *
+     * @param slice a slice index in {@code [base, top]}
+     * @return the high part, 0 when the slice has no such value
+     */
+    public double sliceBigHi(long slice) {
+        return nodes[leaf(slice) + 5];
+    }
+
+    /**
+     * The low part of the scaled sum of one slice's values of magnitude 2^512 and more.
+     *
+     * @param slice a slice index in {@code [base, top]}
+     * @return the low part
+     */
+    public double sliceBigLo(long slice) {
+        return nodes[leaf(slice) + 6];
+    }
+
+    /**
      * Count, exact sum, minimum and maximum of a run of slices; reused across queries to avoid allocation.
      */
     public static final class Aggregate {
         private long count;
         private final DoubleDouble sum = new DoubleDouble();
+        private final DoubleDouble big = new DoubleDouble();
         private double min;
         private double max;
 
@@ -532,16 +584,20 @@ public final class SliceRing {
         void reset() {
             count = 0;
             sum.set(0, 0);
+            big.set(0, 0);
             min = Double.POSITIVE_INFINITY;
             max = Double.NEGATIVE_INFINITY;
         }
 
-        void combine(long n, double hi, double lo, double smallest, double largest) {
+        void combine(long n, double hi, double lo, double smallest, double largest, double bigHi, double bigLo) {
             if (n == 0) {
                 return;
             }
             count += n;
             sum.add(hi, lo);
+            if (bigHi != 0 || bigLo != 0) {
+                big.add(bigHi, bigLo);
+            }
             min = Math.min(min, smallest);
             max = Math.max(max, largest);
         }
@@ -556,21 +612,21 @@ public final class SliceRing {
         }
 
         /**
-         * The sum, rounded to double.
+         * The sum, rounded to double: ±Infinity when it lies beyond the double range (values near 1.8e308).
          *
          * @return the sum
          */
         public double sum() {
-            return sum.value();
+            return DoubleDouble.sum(sum.hi(), sum.lo(), big.hi(), big.lo());
         }
 
         /**
-         * The average computed from the exact sum: {@code (hi + lo) / count}.
+         * The average computed from the exact sum, finite for finite values even when their sum is not.
          *
          * @return the average, NaN when empty
          */
         public double average() {
-            return sum.value() / count;
+            return DoubleDouble.average(sum.hi(), sum.lo(), big.hi(), big.lo(), count);
         }
 
         /**

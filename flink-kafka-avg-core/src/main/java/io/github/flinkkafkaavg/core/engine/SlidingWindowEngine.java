@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 
 /**
  * Event-time sliding averages by slices: the same results as Flink's {@code SlidingEventTimeWindows} with an
@@ -89,6 +90,9 @@ public final class SlidingWindowEngine implements Serializable {
     private final long[] sizeSlices;
     private final long[] offsetSlices;
     private final long spanLimit;
+    /** The event times whose windows, lateness included, fit in a long with a slice to spare (see windowableTimes). */
+    private final long firstWindowable;
+    private final long lastWindowable;
 
     /**
      * An engine for one or more window specs sharing one slice ring per key.
@@ -127,6 +131,103 @@ public final class SlidingWindowEngine implements Serializable {
         }
         long lateSlices = allowedLateness / g + 1;
         this.spanLimit = Math.max(DEFAULT_MIN_SPAN_LIMIT, 4 * (widest + lateSlices));
+        if (!windowable(0)) {
+            throw new IllegalArgumentException("windows of " + widest * g + " ms with an allowed lateness of "
+                    + allowedLateness + " ms cannot be computed in epoch milliseconds: window times would overflow a"
+                    + " long; choose windows shorter than a few million years");
+        }
+        this.firstWindowable = firstWhere(Long.MIN_VALUE, 0, this::windowable);
+        this.lastWindowable = lastWhere(0, Long.MAX_VALUE, this::windowable);
+    }
+
+    /**
+     * The event times this engine can window: for any other, the start of a window holding it (less one slice) or
+     * its end plus the allowed lateness (plus one slice) would not fit in a long — {@code Long.MIN_VALUE} and
+     * {@code Long.MAX_VALUE} among them, so no window arithmetic of an accepted record can overflow and every window
+     * of one ends before the final watermark ({@code Long.MAX_VALUE}) passes it. Hosts refuse other times before
+     * {@link #onElement}.
+     *
+     * @return the range, with the reason for each end
+     */
+    public EventTimeLimits windowableTimes() {
+        return EventTimeLimits.none()
+                .atLeast(firstWindowable, "a window holding it would start before the smallest time a long holds"
+                        + " (Long.MIN_VALUE ms); check the unit and the field the event time is read from")
+                .atMost(lastWindowable, "a window holding it would end, with the allowed lateness, after the largest"
+                        + " time a long holds (Long.MAX_VALUE ms); check the unit and the field the event time is read"
+                        + " from");
+    }
+
+    /**
+     * The first event time whose windows are all emitted with a timestamp ({@code windowEnd - 1}) at or after
+     * {@code resultTime}: with 0, the first event time whose results Kafka accepts (it refuses negative timestamps).
+     *
+     * @param resultTime the earliest result timestamp wanted, epoch milliseconds
+     * @return the event time, within {@link #windowableTimes()}
+     */
+    public long firstTimestampWithResultsAtOrAfter(long resultTime) {
+        LongPredicate inTime = ts -> {
+            for (int j = 0; j < specs.length; j++) {
+                if (endTime(j, firstWindowContaining(j, sliceOf(ts))) - 1 < resultTime) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        if (inTime.test(firstWindowable)) {
+            return firstWindowable;
+        }
+        if (!inTime.test(lastWindowable)) {
+            throw new IllegalArgumentException("no event time has all its results at or after " + resultTime);
+        }
+        return firstWhere(firstWindowable, lastWindowable, inTime);
+    }
+
+    /** Whether every window holding {@code ts}, one slice and the allowed lateness to spare, fits in a long. */
+    private boolean windowable(long ts) {
+        try {
+            long i = Math.floorDiv(Math.subtractExact(ts, sliceOffset), slice);
+            for (int j = 0; j < specs.length; j++) {
+                long kFirst = Math.negateExact(Math.floorDiv(Math.negateExact(Math.addExact(Math.subtractExact(
+                        Math.subtractExact(i, offsetSlices[j]), sizeSlices[j]), 1)), slideSlices[j]));
+                long kLast = Math.floorDiv(Math.subtractExact(i, offsetSlices[j]), slideSlices[j]);
+                long start = Math.addExact(Math.multiplyExact(Math.addExact(Math.multiplyExact(kFirst, slideSlices[j]),
+                        offsetSlices[j]), slice), sliceOffset);
+                long end = Math.addExact(Math.multiplyExact(Math.addExact(Math.addExact(Math.multiplyExact(kLast,
+                        slideSlices[j]), offsetSlices[j]), sizeSlices[j]), slice), sliceOffset);
+                Math.subtractExact(start, slice);
+                Math.addExact(Math.addExact(end, allowedLateness), slice);
+            }
+            return true;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    /** The smallest t in [lo, hi] with {@code test(t)}, for a test false below some point and true from it; hi holds. */
+    private static long firstWhere(long lo, long hi, LongPredicate test) {
+        while (lo < hi) {
+            long mid = (lo & hi) + ((lo ^ hi) >> 1); // floor of the mean without overflow
+            if (test.test(mid)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The largest t in [lo, hi] with {@code test(t)}, for a test true up to some point and false after it; lo holds. */
+    private static long lastWhere(long lo, long hi, LongPredicate test) {
+        while (lo < hi) {
+            long mid = (lo & hi) + ((lo ^ hi) >> 1) + ((lo ^ hi) & 1); // ceiling of the mean
+            if (test.test(mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /**

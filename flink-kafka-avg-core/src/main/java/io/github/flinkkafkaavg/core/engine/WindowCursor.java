@@ -14,7 +14,8 @@ package io.github.flinkkafkaavg.core.engine;
  */
 final class WindowCursor {
 
-    private static final int STRIDE = 5;
+    /** Per front slice, as in {@link SliceRing}'s nodes: count, sumHi, sumLo, min, max, bigHi, bigLo. */
+    private static final int STRIDE = SliceRing.STRIDE;
     static final long NONE = Long.MIN_VALUE;
 
     long k = NONE;
@@ -29,6 +30,8 @@ final class WindowCursor {
     private double backLo;
     private double backMin = Double.POSITIVE_INFINITY;
     private double backMax = Double.NEGATIVE_INFINITY;
+    private double backBigHi;
+    private double backBigLo;
 
     /** Positions the cursor on window {@code window} = slices {@code [start, end)}, sliding from where it is. */
     void moveTo(long window, long start, long end, long slide, long size, SliceRing ring) {
@@ -62,7 +65,11 @@ final class WindowCursor {
         }
         if (slice >= m && slice < b) {
             backCount++;
-            addToBack(value, 0);
+            if (DoubleDouble.isBig(value)) {
+                addToBackBig(value * DoubleDouble.SCALE_DOWN, 0);
+            } else {
+                addToBack(value, 0);
+            }
             backMin = Math.min(backMin, value);
             backMax = Math.max(backMax, value);
         } else if (slice >= a && slice < m) {
@@ -70,18 +77,14 @@ final class WindowCursor {
         }
     }
 
-    /** Forgets the position, e.g. after the ring was cleared. */
-    void invalidate() {
-        k = NONE;
-    }
-
     void result(SliceRing.Aggregate out) {
         out.reset();
         if (a < m) {
             int at = (int) (a & frontMask) * STRIDE;
-            out.combine((long) front[at], front[at + 1], front[at + 2], front[at + 3], front[at + 4]);
+            out.combine((long) front[at], front[at + 1], front[at + 2], front[at + 3], front[at + 4], front[at + 5],
+                    front[at + 6]);
         }
-        out.combine((long) backCount, backHi, backLo, backMin, backMax);
+        out.combine((long) backCount, backHi, backLo, backMin, backMax, backBigHi, backBigLo);
     }
 
     private void push(SliceRing ring, long slice) {
@@ -95,6 +98,9 @@ final class WindowCursor {
         }
         backCount += n[at];
         addToBack(n[at + 1], n[at + 2]);
+        if (n[at + 5] != 0 || n[at + 6] != 0) {
+            addToBackBig(n[at + 5], n[at + 6]);
+        }
         backMin = Math.min(backMin, n[at + 3]);
         backMax = Math.max(backMax, n[at + 4]);
     }
@@ -107,11 +113,21 @@ final class WindowCursor {
         backLo = e - (backHi - s);
     }
 
+    private void addToBackBig(double hi, double lo) {
+        double s = backBigHi + hi;
+        double bb = s - backBigHi;
+        double e = (backBigHi - (s - bb)) + (hi - bb) + backBigLo + lo;
+        backBigHi = s + e;
+        backBigLo = e - (backBigHi - s);
+    }
+
     private void flip(SliceRing ring) {
         m = b;
         backCount = 0;
         backHi = 0;
         backLo = 0;
+        backBigHi = 0;
+        backBigLo = 0;
         backMin = Double.POSITIVE_INFINITY;
         backMax = Double.NEGATIVE_INFINITY;
         buildFront(ring, b);
@@ -130,6 +146,8 @@ final class WindowCursor {
         double lo = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
+        double bigHi = 0;
+        double bigLo = 0;
         double[] n = ring.nodes();
         for (long i = until - 1; i >= a; i--) {
             int leaf = ring.leafOffset(i);
@@ -142,6 +160,13 @@ final class WindowCursor {
                 lo = e - (hi - s);
                 min = Math.min(min, n[leaf + 3]);
                 max = Math.max(max, n[leaf + 4]);
+                if (n[leaf + 5] != 0 || n[leaf + 6] != 0) {
+                    double bs = bigHi + n[leaf + 5];
+                    double bbb = bs - bigHi;
+                    double be = (bigHi - (bs - bbb)) + (n[leaf + 5] - bbb) + bigLo + n[leaf + 6];
+                    bigHi = bs + be;
+                    bigLo = be - (bigHi - bs);
+                }
             }
             int at = (int) (i & frontMask) * STRIDE;
             front[at] = count;
@@ -149,6 +174,8 @@ final class WindowCursor {
             front[at + 2] = lo;
             front[at + 3] = min;
             front[at + 4] = max;
+            front[at + 5] = bigHi;
+            front[at + 6] = bigLo;
         }
         frontDirty = false;
     }

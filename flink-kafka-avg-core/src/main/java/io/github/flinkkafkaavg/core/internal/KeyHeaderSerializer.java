@@ -13,6 +13,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * is kept to 18 bytes, 34 with live slices, plus 48 per pending slice. Format version 1:
  * {@code firedThrough:long, timer:long, empty:boolean}, then when not empty {@code base:long, top:long}, then
  * {@code pending:byte} and for each pending slice {@code slice:long, count:long, sumHi, sumLo, min, max} as doubles.
+ * A pending slice with values of magnitude 2^512 or more has its count negated and {@code bigHi, bigLo} after the
+ * four doubles, so that what earlier releases wrote reads unchanged.
  */
 public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader> {
 
@@ -36,7 +38,8 @@ public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader
         KeyHeader copy = KeyHeader.restore(from.firedThrough(), from.timer(), from.isEmpty(), from.base(), from.top());
         for (int p = 0; p < from.pendingSlices(); p++) {
             copy.restorePending(from.pendingSlice(p), from.pendingCount(p), from.pendingDouble(p, 0),
-                    from.pendingDouble(p, 1), from.pendingDouble(p, 2), from.pendingDouble(p, 3));
+                    from.pendingDouble(p, 1), from.pendingDouble(p, 2), from.pendingDouble(p, 3),
+                    from.pendingDouble(p, 4), from.pendingDouble(p, 5));
         }
         return copy;
     }
@@ -64,8 +67,9 @@ public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader
         out.writeByte(pending);
         for (int p = 0; p < pending; p++) {
             out.writeLong(header.pendingSlice(p));
-            out.writeLong(header.pendingCount(p));
-            for (int field = 0; field < 4; field++) {
+            boolean big = header.pendingDouble(p, 4) != 0 || header.pendingDouble(p, 5) != 0;
+            out.writeLong(big ? -header.pendingCount(p) : header.pendingCount(p));
+            for (int field = 0; field < (big ? KeyHeader.FIELDS : 4); field++) {
                 out.writeDouble(header.pendingDouble(p, field));
             }
         }
@@ -81,8 +85,10 @@ public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader
         KeyHeader header = KeyHeader.restore(firedThrough, timer, empty, base, top);
         int pending = in.readUnsignedByte();
         for (int p = 0; p < pending; p++) {
-            header.restorePending(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readDouble());
+            long slice = in.readLong();
+            long count = in.readLong();
+            header.restorePending(slice, Math.abs(count), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readDouble(), count < 0 ? in.readDouble() : 0, count < 0 ? in.readDouble() : 0);
         }
         return header;
     }

@@ -17,7 +17,10 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format: {@code firedThrough:long, timer:long, sliceCount:int}, then when {@code sliceCount > 0}
  * {@code base:long}, and for each slice {@code count:long} followed, when the count is positive, by
- * {@code sumHi, sumLo, min, max} as doubles.
+ * {@code sumHi, sumLo, min, max} as doubles. A slice holding values of magnitude 2^512 or more, whose scaled sum is
+ * kept apart so that no sum overflows, is written with its count negated and {@code bigHi, bigLo} after the four
+ * doubles: every slice a release before that wrote reads as it was, and a slice without such values is written as
+ * it always was.
  */
 public final class SlidingStateSerializer extends TypeSerializerSingleton<SlidingWindowEngine.KeyState> {
 
@@ -45,7 +48,8 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
             for (long i = source.base(); i <= source.top(); i++) {
                 long n = source.sliceCount(i);
                 if (n > 0) {
-                    ring.restore(i, n, source.sliceSumHi(i), source.sliceSumLo(i), source.sliceMin(i), source.sliceMax(i));
+                    ring.restore(i, n, source.sliceSumHi(i), source.sliceSumLo(i), source.sliceMin(i), source.sliceMax(i),
+                            source.sliceBigHi(i), source.sliceBigLo(i));
                 }
             }
         }
@@ -75,12 +79,17 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
         out.writeLong(ring.base());
         for (long i = ring.base(); i <= ring.top(); i++) {
             long n = ring.sliceCount(i);
-            out.writeLong(n);
+            boolean big = n > 0 && (ring.sliceBigHi(i) != 0 || ring.sliceBigLo(i) != 0);
+            out.writeLong(big ? -n : n);
             if (n > 0) {
                 out.writeDouble(ring.sliceSumHi(i));
                 out.writeDouble(ring.sliceSumLo(i));
                 out.writeDouble(ring.sliceMin(i));
                 out.writeDouble(ring.sliceMax(i));
+            }
+            if (big) {
+                out.writeDouble(ring.sliceBigHi(i));
+                out.writeDouble(ring.sliceBigLo(i));
             }
         }
     }
@@ -97,7 +106,10 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
             for (long i = base; i < base + slices; i++) {
                 long n = in.readLong();
                 if (n > 0) {
-                    ring.restore(i, n, in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+                    ring.restore(i, n, in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), 0, 0);
+                } else if (n < 0) {
+                    ring.restore(i, -n, in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                            in.readDouble(), in.readDouble());
                 }
             }
         }

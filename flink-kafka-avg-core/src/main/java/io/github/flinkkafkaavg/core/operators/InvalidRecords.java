@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a record's value for the averaging operators and routes the records that have none worth averaging: to the
- * invalid-records side output when there is one, else counted ({@code numInvalidRecords}) and logged at most once
- * a minute, so a stream of bad records cannot flood the logs.
+ * invalid-records side output when there is one, else logged at most once a minute, so a stream of bad records
+ * cannot flood the logs. Either way they are counted ({@code numInvalidRecords}).
  *
  * @param <IN> the record type
  */
@@ -54,11 +54,13 @@ final class InvalidRecords<IN> implements Serializable {
     }
 
     void reject(StreamRecord<IN> record, String why, Output<?> output, Object key) {
+        // Counted whether routed or dropped: the operator's accounting (averaged + late + invalid = records in)
+        // must not depend on where the records went.
+        counter.inc();
         if (tag != null) {
             output.collect(tag, record);
             return;
         }
-        counter.inc();
         long now = System.nanoTime();
         if (lastLog == 0 || now - lastLog > LOG_INTERVAL_NANOS) {
             lastLog = now;

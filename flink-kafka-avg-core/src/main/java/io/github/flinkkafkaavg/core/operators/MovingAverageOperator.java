@@ -36,6 +36,7 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
     private final long forgetAfterMillis;
 
     private transient ValueState<CountWindow> state;
+    private transient org.apache.flink.metrics.Counter averaged;
 
     /**
      * An operator over the last {@code w} values per key.
@@ -89,6 +90,7 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
         }
         state = getPartitionedState(descriptor);
         invalidRecords.open(getMetricGroup());
+        averaged = getMetricGroup().counter("numRecordsAveraged");
     }
 
     @Override
@@ -108,9 +110,11 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
         }
         window.add(value);
         state.update(window);
+        averaged.inc();
         if (!onlyWhenFull || window.isFull()) {
             long ts = record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE;
-            MovingAverage<K> result = new MovingAverage<>((K) getCurrentKey(), ts, window.count(), window.sum());
+            MovingAverage<K> result =
+                    new MovingAverage<>((K) getCurrentKey(), ts, window.count(), window.sum(), window.average());
             output.collect(record.hasTimestamp() ? new StreamRecord<>(result, ts) : new StreamRecord<>(result));
         }
     }

@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.core.operators;
 
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
@@ -47,9 +48,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Use it through {@link io.github.flinkkafkaavg.core.SlidingAverages}. Records must carry event-time timestamps.
  * Records late for every window go to the late-records side output when one is set, else they are dropped and
  * counted ({@code numLateRecordsDropped}, as Flink's window operator names it). Invalid records — the value is NaN or
- * infinite, the value function threw, or the timestamp is too far ahead of the key's open slices — go to the
- * invalid-records side output when one is set, else they are dropped, counted ({@code numInvalidRecords}) and
- * logged at most once a minute.
+ * infinite, the value function threw, the event time is outside the {@link EventTimeLimits} (checked before any
+ * state is touched), or it is too far ahead of the key's open slices — go to the invalid-records side output when
+ * one is set, else they are dropped and logged with the reason at most once a minute. Every record is counted once:
+ * {@code numRecordsAveraged}, {@code numLateRecords} or {@code numInvalidRecords}, whichever became of it.
  *
  * @param <IN> the record type
  * @param <K> the key type
@@ -67,6 +69,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
     static final int MAX_CACHED_HEADERS = 4_096;
 
     private final SlidingWindowEngine engine;
+    private final EventTimeLimits limits;
     private final OutputTag<IN> lateTag;
     private final InvalidRecords<IN> invalidRecords;
 
@@ -84,10 +87,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
     private transient InternalTimerService<VoidNamespace> timers;
     private transient SlidingWindowEngine.WindowSink sink;
     private transient Counter lateDropped;
+    private transient Counter late;
+    private transient Counter averaged;
     private transient Counter windowsFired;
 
     /**
-     * An operator for one engine configuration.
+     * An operator for one engine configuration that refuses only the event times the engine cannot window
+     * ({@link SlidingWindowEngine#windowableTimes()}).
      *
      * @param engine the window specs and allowed lateness
      * @param valueFunction reads the value of a record
@@ -96,7 +102,27 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
      */
     public SlidingAverageOperator(SlidingWindowEngine engine, ValueFunction<IN> valueFunction,
             OutputTag<IN> lateTag, OutputTag<IN> invalidTag) {
+        this(engine, engine.windowableTimes(), valueFunction, lateTag, invalidTag);
+    }
+
+    /**
+     * An operator for one engine configuration with limits on event times of its own.
+     *
+     * @param engine the window specs and allowed lateness
+     * @param limits the event times accepted; must lie within {@link SlidingWindowEngine#windowableTimes()}
+     * @param valueFunction reads the value of a record
+     * @param lateTag where records late for every window go, or null to drop and count them
+     * @param invalidTag where invalid records go, or null to drop, count and log them
+     */
+    public SlidingAverageOperator(SlidingWindowEngine engine, EventTimeLimits limits, ValueFunction<IN> valueFunction,
+            OutputTag<IN> lateTag, OutputTag<IN> invalidTag) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        EventTimeLimits windowable = engine.windowableTimes();
+        if (limits.earliest() < windowable.earliest() || limits.latest() > windowable.latest()) {
+            throw new IllegalArgumentException(limits + " accepts event times the engine cannot window: "
+                    + windowable);
+        }
+        this.limits = limits;
         this.lateTag = lateTag;
         this.invalidRecords = new InvalidRecords<>(Objects.requireNonNull(valueFunction, "valueFunction"), invalidTag);
     }
@@ -118,6 +144,8 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         keySerializer = keys;
         timers = getInternalTimerService("sliding-average-timers", VoidNamespaceSerializer.INSTANCE, this);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
+        late = getMetricGroup().counter("numLateRecords");
+        averaged = getMetricGroup().counter("numRecordsAveraged");
         invalidRecords.open(getMetricGroup());
         windowsFired = getMetricGroup().counter("numWindowsFired");
         sink = this::emit;
@@ -134,6 +162,14 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         if (Double.isNaN(value)) {
             return;
         }
+        // Decided here, before any state: a time whose windows cannot be computed or published would otherwise
+        // fail the job, or vanish, on every replay of the same record.
+        String why = limits.check(record.getTimestamp(),
+                limits.needsClock() ? getProcessingTimeService().getCurrentProcessingTime() : 0);
+        if (why != null) {
+            invalidRecords.reject(record, why, output, getCurrentKey());
+            return;
+        }
         if (deferring) {
             processDeferred(record, value);
             return;
@@ -146,6 +182,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         SlidingWindowEngine.Outcome outcome =
                 engine.onElement(keyState, record.getTimestamp(), value, timers.currentWatermark(), sink);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            averaged.inc();
             state.update(keyState);
             moveTimer(timerBefore, keyState.timer());
         } else {
@@ -170,6 +207,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         long watermark = timers.currentWatermark();
         SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, record.getTimestamp(), value, watermark);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            averaged.inc();
             moveTimer(timerBefore, header.timer());
             if (!cached) {
                 cachedHeaders.put(keySerializer.copy(key), header);
@@ -194,7 +232,9 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
             headers.update(KeyHeader.of(keyState));
             moveTimer(timerBefore, keyState.timer());
         }
-        if (outcome != SlidingWindowEngine.Outcome.ADDED) {
+        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            averaged.inc();
+        } else {
             refused(record, outcome);
         }
     }
@@ -230,6 +270,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
 
     private void refused(StreamRecord<IN> record, SlidingWindowEngine.Outcome outcome) {
         if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            late.inc();
             if (lateTag != null) {
                 output.collect(lateTag, record);
             } else {
@@ -323,6 +364,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         windowsFired.inc();
         K key = (K) getCurrentKey();
         output.collect(new StreamRecord<>(
-                new WindowAverage<>(key, start, end, window.count(), window.sum(), window.min(), window.max()), end - 1));
+                new WindowAverage<>(key, start, end, window.count(), window.sum(), window.min(), window.max(),
+                        window.average()), end - 1));
     }
 }

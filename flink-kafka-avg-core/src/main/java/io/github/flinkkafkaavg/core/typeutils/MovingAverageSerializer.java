@@ -66,13 +66,22 @@ public final class MovingAverageSerializer<K> extends TypeSerializer<MovingAvera
     public void serialize(MovingAverage<K> record, DataOutputView target) throws IOException {
         keySerializer.serialize(record.key(), target);
         target.writeLong(record.timestamp());
-        target.writeInt(record.count());
-        target.writeDouble(record.sum());
+        // A sum beyond the double range is written as its average with the count negated (both are derivable from
+        // each other otherwise): the same width, and every record an earlier release wrote reads as it was.
+        boolean wide = !Double.isFinite(record.sum());
+        target.writeInt(wide ? -record.count() : record.count());
+        target.writeDouble(wide ? record.average() : record.sum());
     }
 
     @Override
     public MovingAverage<K> deserialize(DataInputView source) throws IOException {
-        return new MovingAverage<>(keySerializer.deserialize(source), source.readLong(), source.readInt(), source.readDouble());
+        K key = keySerializer.deserialize(source);
+        long timestamp = source.readLong();
+        int count = source.readInt();
+        double number = source.readDouble();
+        return count < 0
+                ? new MovingAverage<>(key, timestamp, -count, Math.copySign(Double.POSITIVE_INFINITY, number), number)
+                : new MovingAverage<>(key, timestamp, count, number);
     }
 
     @Override

@@ -73,8 +73,11 @@ public final class WindowAverageSerializer<K> extends TypeSerializer<WindowAvera
         keySerializer.serialize(record.key(), target);
         target.writeLong(record.windowStart());
         target.writeLong(record.windowEnd());
-        target.writeLong(record.count());
-        target.writeDouble(record.sum());
+        // A sum beyond the double range is written as its average with the count negated (both are derivable from
+        // each other otherwise): the same width, and every record an earlier release wrote reads as it was.
+        boolean wide = !Double.isFinite(record.sum());
+        target.writeLong(wide ? -record.count() : record.count());
+        target.writeDouble(wide ? record.average() : record.sum());
         target.writeDouble(record.min());
         target.writeDouble(record.max());
     }
@@ -82,8 +85,16 @@ public final class WindowAverageSerializer<K> extends TypeSerializer<WindowAvera
     @Override
     public WindowAverage<K> deserialize(DataInputView source) throws IOException {
         K key = keySerializer.deserialize(source);
-        return new WindowAverage<>(key, source.readLong(), source.readLong(), source.readLong(),
-                source.readDouble(), source.readDouble(), source.readDouble());
+        long start = source.readLong();
+        long end = source.readLong();
+        long count = source.readLong();
+        double number = source.readDouble();
+        double min = source.readDouble();
+        double max = source.readDouble();
+        return count < 0
+                ? new WindowAverage<>(key, start, end, -count, Math.copySign(Double.POSITIVE_INFINITY, number), min,
+                        max, number)
+                : new WindowAverage<>(key, start, end, count, number, min, max);
     }
 
     @Override

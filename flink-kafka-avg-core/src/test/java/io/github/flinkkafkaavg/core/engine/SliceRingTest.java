@@ -110,8 +110,8 @@ class SliceRingTest {
         int capacity = reserved.capacity();
         assertThat(capacity).isEqualTo(1024);
         for (long i = 1_000; i < 1_601; i++) {
-            grown.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4);
-            reserved.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4);
+            grown.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4, 0, 0);
+            reserved.merge(i, 2, i * 0.5, 0, i * 0.1, i * 0.4, 0, 0);
         }
         assertThat(reserved.capacity()).isEqualTo(capacity);
         SliceRing.Aggregate a = new SliceRing.Aggregate();
@@ -130,7 +130,7 @@ class SliceRingTest {
     void mergingAnAggregateEqualsAddingItsValues() {
         SliceRing added = new SliceRing();
         SliceRing merged = new SliceRing();
-        double[] values = {1.5, -2.25, 1e12, 3e-3, 7};
+        double[] values = {1.5, -2.25, 1e12, 3e-3, 7, 1.7976931348623157E308, -1e300, 1.7976931348623157E308};
         for (double v : values) {
             added.add(5, v);
         }
@@ -142,10 +142,12 @@ class SliceRingTest {
         }
         merged.add(5, 4);
         merged.merge(5, elsewhere.sliceCount(5), elsewhere.sliceSumHi(5), elsewhere.sliceSumLo(5),
-                elsewhere.sliceMin(5), elsewhere.sliceMax(5));
-        assertThat(merged.sliceCount(5)).isEqualTo(6);
+                elsewhere.sliceMin(5), elsewhere.sliceMax(5), elsewhere.sliceBigHi(5), elsewhere.sliceBigLo(5));
+        assertThat(merged.sliceCount(5)).isEqualTo(9);
         assertThat(merged.sliceSumHi(5) + merged.sliceSumLo(5)).isEqualTo(added.sliceSumHi(5) + added.sliceSumLo(5));
-        assertThat(merged.sliceMin(5)).isEqualTo(-2.25);
-        assertThat(merged.sliceMax(5)).isEqualTo(1e12);
+        assertThat(merged.sliceBigHi(5) + merged.sliceBigLo(5)).isEqualTo(added.sliceBigHi(5) + added.sliceBigLo(5))
+                .isNotZero();
+        assertThat(merged.sliceMin(5)).isEqualTo(-1e300);
+        assertThat(merged.sliceMax(5)).isEqualTo(1.7976931348623157E308);
     }
 }
