@@ -27,8 +27,10 @@ public class DeadLetter {
     public String[] headerKeys = new String[0];
     /** The original header values, parallel to {@link #headerKeys}. */
     public byte[][] headerValues = new byte[0][];
-    /** Why the record was rejected. */
+    /** Why the record was rejected, for a person: where, what was found, what was expected. */
     public String reason;
+    /** The decoder's own message behind the reason, for debugging the decoder; null when there is none. */
+    public String detail;
 
     /** For Flink's POJO serializer. */
     public DeadLetter() {}

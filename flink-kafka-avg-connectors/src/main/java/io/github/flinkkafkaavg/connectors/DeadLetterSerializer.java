@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.serde.DecodeErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -9,7 +10,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Writes {@link DeadLetter}s to a dead-letter topic: the original key and value bytes unchanged, the original
  * headers, and headers saying why and where from —
- * {@value #REASON}, {@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET} (UTF-8 text).
+ * {@value #REASON}, {@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET} (UTF-8 text), and
+ * {@value #DETAIL} with the decoder's own message where there is one. Control characters, unpaired surrogates and
+ * the marks of invalid UTF-8 that reasons quote from the input are escaped as a backslash, u and four hex digits.
  * The record timestamp is the original one, so a replay keeps event time.
  *
  * <p>A value longer than the limit ({@value #DEFAULT_MAX_VALUE_BYTES} bytes by default: room for key and headers
@@ -23,6 +26,8 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
 
     /** Header: why the record was rejected. */
     public static final String REASON = "dlq.reason";
+    /** Header: the decoder's own message behind the reason, when there is one (e.g. Jackson's), for debugging. */
+    public static final String DETAIL = "dlq.detail";
     /** Header: the topic it was read from. */
     public static final String SOURCE_TOPIC = "dlq.source.topic";
     /** Header: its partition. */
@@ -69,7 +74,11 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         for (int i = 0; i < letter.headerKeys.length; i++) {
             headers.add(letter.headerKeys[i], letter.headerValues[i]);
         }
-        headers.add(REASON, utf8(letter.reason));
+        // Reasons quote the input; a control character or invalid UTF-8 from it must not reach the header raw.
+        headers.add(REASON, utf8(DecodeErrors.escape(letter.reason)));
+        if (letter.detail != null) {
+            headers.add(DETAIL, utf8(DecodeErrors.escape(letter.detail)));
+        }
         headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic));
         headers.add(SOURCE_PARTITION, utf8(String.valueOf(letter.sourcePartition)));
         headers.add(SOURCE_OFFSET, utf8(String.valueOf(letter.sourceOffset)));

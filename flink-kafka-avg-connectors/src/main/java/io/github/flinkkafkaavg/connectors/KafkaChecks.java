@@ -11,11 +11,15 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -41,7 +45,26 @@ final class KafkaChecks {
         }
     }
 
-    static void verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
+    /**
+     * What a topic accepts as record timestamps: {@code message.timestamp.type} and the two bounds the broker checks
+     * a CreateTime record's timestamp against, relative to its own clock.
+     *
+     * @param logAppendTime whether the broker stamps records itself (then it checks nothing)
+     * @param afterMaxMs how far ahead of the broker's clock a timestamp may be
+     * @param beforeMaxMs how far behind it a timestamp may be
+     * @param source where the numbers come from, for messages
+     */
+    record TopicTimestamps(boolean logAppendTime, long afterMaxMs, long beforeMaxMs, String source) {
+        /** Kafka 4's broker defaults: CreateTime, at most 1 hour ahead, any time behind. */
+        static final TopicTimestamps KAFKA_DEFAULTS = new TopicTimestamps(false, 3_600_000L, Long.MAX_VALUE,
+                "Kafka's defaults (the topic was not asked: skipKafkaChecks)");
+    }
+
+    /**
+     * Checks servers, credentials and topics, and answers what the first output topic (the results') accepts as
+     * timestamps.
+     */
+    static TopicTimestamps verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
         String inWhere = "fromKafka(" + in.describe() + ")";
         try (Admin admin = admin(in.bootstrapServers, in.clientProperties(), timeout, "connect for " + inWhere,
                 in.security)) {
@@ -60,14 +83,34 @@ final class KafkaChecks {
                 }
             }
         }
+        TopicTimestamps results = null;
         for (KafkaOut out : outs) {
             String where = "toKafka(" + out.topic + ")";
             try (Admin admin = admin(out.bootstrapServers, out.clientProperties(), timeout, "connect for " + where,
                     out.security)) {
                 partitions(admin, out.topic, out.createPartitions, out.createReplicationFactor, timeout,
                         out.bootstrapServers, out.security, "KafkaOut.topic(\"" + out.topic + "\")");
+                if (results == null) {
+                    results = timestamps(admin, out.topic, timeout, out.bootstrapServers, out.security);
+                }
             }
         }
+        return results;
+    }
+
+    /** The topic's effective timestamp settings: its own where set, else the broker's. */
+    private static TopicTimestamps timestamps(Admin admin, String topic, Duration timeout, String servers,
+            KafkaSecurity security) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = call(admin.describeConfigs(List.of(resource)).all(), timeout, "describe the configuration of"
+                + " topic " + topic, servers, security).get(resource);
+        ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        ConfigEntry after = config.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        ConfigEntry before = config.get(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        return new TopicTimestamps(type != null && "LogAppendTime".equals(type.value()),
+                after == null ? TopicTimestamps.KAFKA_DEFAULTS.afterMaxMs() : Long.parseLong(after.value()),
+                before == null ? Long.MAX_VALUE : Long.parseLong(before.value()),
+                "topic " + topic + " on " + servers);
     }
 
     /** The topic's partition count, creating it first when the user asked for that. */

@@ -2,8 +2,10 @@ package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.connectors.typeutils.SampleTypeInfo;
 
+import io.github.flinkkafkaavg.connectors.serde.DecodeErrors;
 import io.github.flinkkafkaavg.connectors.serde.InvalidRecordException;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,7 +31,9 @@ import org.apache.kafka.common.header.Header;
  * }</pre>
  *
  * <p>Rejected before decoding: null values (tombstones), empty values, values over {@code maxValueBytes}. Then the
- * extractor decides. Counted in the source's {@code numDeadLetters} metric.
+ * extractor decides, and last the {@link EventTimeLimits}: an event time whose windows cannot be computed or whose
+ * results the output topic would refuse is a dead letter here, before it can move a watermark or reach any state.
+ * Counted in the source's metrics: {@code numRecordsRead} every record, {@code numDeadLetters} those set aside.
  */
 public final class SampleDeserializer implements KafkaRecordDeserializationSchema<Either<DeadLetter, Sample>> {
 
@@ -40,7 +44,9 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
 
     private final SampleExtractor extractor;
     private final int maxValueBytes;
+    private final EventTimeLimits limits;
     private transient Counter deadLetters;
+    private transient Counter read;
 
     /**
      * A deserializer with the default size limit.
@@ -58,7 +64,19 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
      * @param maxValueBytes the largest value decoded; larger ones are dead letters
      */
     public SampleDeserializer(SampleExtractor extractor, int maxValueBytes) {
+        this(extractor, maxValueBytes, EventTimeLimits.none());
+    }
+
+    /**
+     * A deserializer with a size limit and limits on event times.
+     *
+     * @param extractor decodes and validates a record
+     * @param maxValueBytes the largest value decoded; larger ones are dead letters
+     * @param limits the event times accepted; others are dead letters with the reason
+     */
+    public SampleDeserializer(SampleExtractor extractor, int maxValueBytes, EventTimeLimits limits) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
+        this.limits = Objects.requireNonNull(limits, "limits");
         if (maxValueBytes < 1) {
             throw new IllegalArgumentException("maxValueBytes must be positive, but was " + maxValueBytes);
         }
@@ -69,6 +87,7 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
     public void open(DeserializationSchema.InitializationContext context) {
         extractor.open();
         deadLetters = context.getMetricGroup().counter("numDeadLetters");
+        read = context.getMetricGroup().counter("numRecordsRead");
     }
 
     @Override
@@ -83,27 +102,41 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
      * @return the sample, or the dead letter with the reason
      */
     Either<DeadLetter, Sample> decode(ConsumerRecord<byte[], byte[]> record) {
+        if (read != null) {
+            read.inc();
+        }
         String reason;
         byte[] value = record.value();
+        String detail = null;
         if (value == null) {
-            reason = "null value (a tombstone)";
+            reason = "the record value is null (a tombstone); expected a record to average";
         } else if (value.length == 0) {
-            reason = "empty value";
+            reason = "the record value is empty; expected a record to average";
         } else if (value.length > maxValueBytes) {
-            reason = "value of " + value.length + " bytes is over the limit of " + maxValueBytes + " bytes";
+            reason = "the record value is " + value.length + " bytes, over the limit; expected at most " + maxValueBytes
+                    + " bytes (maxValueBytes)";
         } else {
             try {
-                return Either.Right(extractor.extract(record.key(), value, record.timestamp()));
+                Sample sample = extractor.extract(record.key(), value, record.timestamp());
+                reason = limits.check(sample.timestamp(), limits.needsClock() ? System.currentTimeMillis() : 0);
+                if (reason == null) {
+                    return Either.Right(sample);
+                }
             } catch (InvalidRecordException e) {
                 reason = e.getMessage();
+                detail = e.getCause() == null ? null : DecodeErrors.detail(e.getCause());
             } catch (RuntimeException | StackOverflowError e) {
-                reason = "unexpected " + e.getClass().getSimpleName() + " while decoding: " + e.getMessage();
+                reason = "unexpected " + e.getClass().getSimpleName() + " while decoding: "
+                        + DecodeErrors.escape(String.valueOf(e.getMessage()));
+                detail = DecodeErrors.detail(e);
             }
         }
         if (deadLetters != null) {
             deadLetters.inc();
         }
-        return Either.Left(deadLetter(record, reason));
+        DeadLetter letter = deadLetter(record, reason);
+        letter.detail = detail;
+        return Either.Left(letter);
     }
 
     static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {

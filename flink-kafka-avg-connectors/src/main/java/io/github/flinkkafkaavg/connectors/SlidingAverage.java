@@ -15,6 +15,7 @@ import io.github.flinkkafkaavg.core.SlidingAverages;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class SlidingAverage<T> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlidingAverage.class);
+
     /** The broker's default {@code transaction.max.timeout.ms}. */
     public static final Duration DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
@@ -103,6 +106,8 @@ public final class SlidingAverage<T> {
     private int maxValueBytes = SampleDeserializer.DEFAULT_MAX_VALUE_BYTES;
     private int deadLetterMaxValueBytes = DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES;
     private Duration forgetKeysAfter;
+    private Duration maxFutureEventTime;
+    private Duration maxPastEventTime;
     private Duration brokerMaxTransactionTimeout = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT;
     private String name = "sliding-average";
     private Duration kafkaCheckTimeout = DEFAULT_KAFKA_CHECK_TIMEOUT;
@@ -135,6 +140,8 @@ public final class SlidingAverage<T> {
         c.maxValueBytes = maxValueBytes;
         c.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
         c.forgetKeysAfter = forgetKeysAfter;
+        c.maxFutureEventTime = maxFutureEventTime;
+        c.maxPastEventTime = maxPastEventTime;
         c.brokerMaxTransactionTimeout = brokerMaxTransactionTimeout;
         c.name = name;
         c.kafkaCheckTimeout = kafkaCheckTimeout;
@@ -410,6 +417,43 @@ public final class SlidingAverage<T> {
     }
 
     /**
+     * How far ahead of the processing clock an event time may be; later records are dead letters, with the reason,
+     * before they can move the watermark or reach state. A sensor whose clock runs fast, or a time in seconds or
+     * microseconds read as milliseconds, would otherwise close every other key's windows early, and its results
+     * would carry timestamps the output topic refuses — failing the job on every replay.
+     *
+     * <p>Default: as far ahead as the results topic accepts. {@link #build} reads the topic's
+     * {@code message.timestamp.after.max.ms} (1 hour by default on Kafka 4) and keeps a margin for clock skew of a
+     * tenth of it, at most 1 minute; when the input is bounded or {@link #closeWindowsWhenIdle} is set, windows are
+     * also emitted early, with timestamps up to a window size after their records, so the widest window is taken off
+     * too. A topic with {@code message.timestamp.type=LogAppendTime} checks nothing: then there is no default bound.
+     * {@link #build} fails when a value set here lets through records whose results the topic would refuse.
+     *
+     * @param ahead zero or more
+     * @return a new builder
+     */
+    public SlidingAverage<T> maxFutureEventTime(Duration ahead) {
+        SlidingAverage<T> c = copy();
+        c.maxFutureEventTime = Objects.requireNonNull(ahead, "maxFutureEventTime");
+        return c;
+    }
+
+    /**
+     * How far behind the processing clock an event time may be; older records are dead letters with the reason.
+     * Default: no bound, unless the results topic refuses old timestamps ({@code message.timestamp.before.max.ms},
+     * unbounded by default): then that, less the time a result may take to be emitted after its record is read
+     * (the widest window, the out-of-orderness, the allowed lateness and 10 minutes, at most half of it).
+     *
+     * @param behind zero or more
+     * @return a new builder
+     */
+    public SlidingAverage<T> maxPastEventTime(Duration behind) {
+        SlidingAverage<T> c = copy();
+        c.maxPastEventTime = Objects.requireNonNull(behind, "maxPastEventTime");
+        return c;
+    }
+
+    /**
      * Count-based averages ({@link #lastN}) only: forget a key after this much processing time without a record, so
      * keys that stop sending do not keep their last values forever (Flink state TTL; changes the state format).
      * Time windows need no such setting: a key's state is dropped once its last window has fired.
@@ -577,8 +621,12 @@ public final class SlidingAverage<T> {
             throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
                     + String.join("\n  - ", problems));
         }
-        if (kafkaCheckTimeout != null) {
-            KafkaChecks.verify(input, outputs(), env.getParallelism(), kafkaCheckTimeout);
+        KafkaChecks.TopicTimestamps topic = kafkaCheckTimeout == null ? KafkaChecks.TopicTimestamps.KAFKA_DEFAULTS
+                : KafkaChecks.verify(input, outputs(), env.getParallelism(), kafkaCheckTimeout);
+        Duration[] bounds = timeBounds(topic, this.output.topic, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
+                    + String.join("\n  - ", problems));
         }
         KafkaOut output = inherit(this.output);
         KafkaOut deadLetterOutput = this.deadLetterOutput == null ? null : inherit(this.deadLetterOutput);
@@ -588,7 +636,7 @@ public final class SlidingAverage<T> {
         KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
                 .setBootstrapServers(input.bootstrapServers)
                 .setGroupId(input.groupId)
-                .setDeserializer(new SampleDeserializer(extractor, maxValueBytes))
+                .setDeserializer(new SampleDeserializer(extractor, maxValueBytes, eventTimeLimits(bounds)))
                 .setStartingOffsets(startingOffsets(input));
         if (input.pattern != null) {
             source.setTopicPattern(input.pattern);
@@ -619,7 +667,7 @@ public final class SlidingAverage<T> {
                     .uid(name + "-dead-letter-log").sinkTo(new DiscardingSink<>());
         }
 
-        Pipeline pipeline = average(samples);
+        Pipeline pipeline = average(samples, bounds);
         if (lastN > 0) {
             @SuppressWarnings("unchecked")
             DataStream<MovingAverage<String>> results = (DataStream<MovingAverage<String>>) pipeline.results;
@@ -661,13 +709,14 @@ public final class SlidingAverage<T> {
                     + String.join("\n  - ", problems));
         }
         OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
-        SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(key, value, invalid),
-                SampleDeserializer.sampleType()).name(name + ": key and value").uid(name + "-to-sample");
-        Pipeline averaged = average(samples);
+        Duration[] bounds = {maxFutureEventTime, maxPastEventTime};
+        SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(key, value, eventTimeLimits(bounds),
+                invalid), SampleDeserializer.sampleType()).name(name + ": key and value").uid(name + "-to-sample");
+        Pipeline averaged = average(samples, bounds);
         return new Pipeline(averaged.results, null, averaged.lateRecords, samples.getSideOutput(invalid));
     }
 
-    private Pipeline average(SingleOutputStreamOperator<Sample> samples) {
+    private Pipeline average(SingleOutputStreamOperator<Sample> samples, Duration[] bounds) {
         KeyedStream<Sample, String> keyed = samples.keyBy(Sample::key, Types.STRING);
         if (lastN > 0) {
             MovingAverages averages = MovingAverages.lastN(lastN);
@@ -680,8 +729,7 @@ public final class SlidingAverage<T> {
             return new Pipeline(averages.apply(keyed, Sample::value).uid(name + "-average"), null, null, null);
         }
         OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
-        SingleOutputStreamOperator<WindowAverage<String>> results = SlidingAverages.over(specs().toArray(new WindowSpec[0]))
-                .allowedLateness(allowedLateness)
+        SingleOutputStreamOperator<WindowAverage<String>> results = slidingAverages(bounds)
                 .lateRecords(lateTag)
                 .apply(keyed, Sample::value)
                 .uid(name + "-average");
@@ -776,6 +824,91 @@ public final class SlidingAverage<T> {
         if (maxValueBytes < 1) {
             problems.add("maxValueBytes must be positive, but was " + maxValueBytes);
         }
+        if (maxFutureEventTime != null && maxFutureEventTime.isNegative()) {
+            problems.add("maxFutureEventTime must be 0 or more, but was " + maxFutureEventTime);
+        }
+        if (maxPastEventTime != null && maxPastEventTime.isNegative()) {
+            problems.add("maxPastEventTime must be 0 or more, but was " + maxPastEventTime);
+        }
+    }
+
+    /**
+     * How far from the processing clock an event time may be, for results the topic accepts: the settings, or their
+     * defaults from what the topic accepts. Settings that let through refused results are added to
+     * {@code problems}; a configuration that can still produce them with the defaults is logged.
+     */
+    private Duration[] timeBounds(KafkaChecks.TopicTimestamps topic, String topicName, List<String> problems) {
+        if (topic == null || topic.logAppendTime()) {
+            return new Duration[] {maxFutureEventTime, maxPastEventTime};
+        }
+        long widest = lastN > 0 ? 0 : specs().stream().mapToLong(WindowSpec::sizeMillis).max().orElse(0);
+        boolean earlyFires = lastN == 0 && (input.bounded || closeWindowsWhenIdle != null);
+        long ahead = topic.afterMaxMs() - (earlyFires ? widest : 0);
+        String refuses = "topic " + topicName + " refuses record timestamps more than "
+                + Duration.ofMillis(topic.afterMaxMs()) + " ahead of the broker's clock (message.timestamp.after.max.ms,"
+                + " from " + topic.source() + ")";
+        String why = earlyFires ? ", and " + (input.bounded ? "when the bounded input ends" : "when the input goes idle")
+                + " windows are emitted at once, with timestamps up to the window size (" + Duration.ofMillis(widest)
+                + ") after their records" : "";
+        Duration future = maxFutureEventTime;
+        if (future == null) {
+            long margin = Math.min(60_000, topic.afterMaxMs() / 10);
+            if (ahead - margin < 0) {
+                LOG.warn("{}{}: results of records from the last {} before the processing clock may be refused,"
+                        + " failing the job. Raise message.timestamp.after.max.ms on the topic, set"
+                        + " message.timestamp.type=LogAppendTime, or use shorter windows", refuses, why,
+                        Duration.ofMillis(-ahead + margin));
+            }
+            future = Duration.ofMillis(Math.max(0, ahead - margin));
+        } else if (future.toMillis() > ahead) {
+            problems.add("maxFutureEventTime(" + future + ") lets through records whose results the output refuses: "
+                    + refuses + why + ". Lower it to at most " + Duration.ofMillis(Math.max(0, ahead)) + ", or raise"
+                    + " message.timestamp.after.max.ms on the topic");
+        }
+        Duration past = maxPastEventTime;
+        if (topic.beforeMaxMs() != Long.MAX_VALUE) {
+            long before = topic.beforeMaxMs();
+            if (past == null) {
+                long emitted = widest + maxOutOfOrderness.toMillis() + allowedLateness.toMillis() + 600_000;
+                long margin = Math.min(before / 2, emitted);
+                past = Duration.ofMillis(before - margin);
+                LOG.warn("topic {} refuses record timestamps more than {} behind the broker's clock"
+                        + " (message.timestamp.before.max.ms): records more than {} old are dead letters, and a result"
+                        + " emitted more than {} after its record was read is still refused", topicName,
+                        Duration.ofMillis(before), past, Duration.ofMillis(margin));
+            } else if (past.toMillis() > before) {
+                problems.add("maxPastEventTime(" + past + ") lets through records whose results topic " + topicName
+                        + " refuses: it accepts timestamps at most " + Duration.ofMillis(before) + " behind the broker's"
+                        + " clock (message.timestamp.before.max.ms). Lower it to at most " + Duration.ofMillis(before));
+            }
+        }
+        return new Duration[] {future, past};
+    }
+
+    /**
+     * The event times the pipeline averages: those its windows can be computed for and whose results Kafka accepts
+     * (none before 1970), within {@code bounds} of the processing clock.
+     */
+    private EventTimeLimits eventTimeLimits(Duration[] bounds) {
+        if (lastN > 0) {
+            return EventTimeLimits.none().atLeast(0, "its result would carry this timestamp, and Kafka refuses negative"
+                    + " timestamps; check the clock or the field the event time is read from")
+                    .maxAhead(bounds[0]).maxBehind(bounds[1]);
+        }
+        return slidingAverages(bounds).eventTimeLimits();
+    }
+
+    private SlidingAverages slidingAverages(Duration[] bounds) {
+        SlidingAverages averages = SlidingAverages.over(specs().toArray(new WindowSpec[0]))
+                .allowedLateness(allowedLateness)
+                .rejectPreEpochEventTimes();
+        if (bounds[0] != null) {
+            averages = averages.maxFutureEventTime(bounds[0]);
+        }
+        if (bounds[1] != null) {
+            averages = averages.maxPastEventTime(bounds[1]);
+        }
+        return averages;
     }
 
     private void checkKafka(StreamExecutionEnvironment env, List<String> problems) {

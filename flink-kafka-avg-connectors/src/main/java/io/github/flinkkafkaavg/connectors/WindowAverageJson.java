@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
  *
  * <p>The schema is stable: fields may be added in later releases, never renamed or removed. Times are epoch
  * milliseconds, the window is {@code [windowStart, windowEnd)}. A key that is a {@link Number} or {@link Boolean}
- * is written as a JSON number or boolean, any other key as its {@code toString()}.
+ * is written as a JSON number or boolean, any other key as its {@code toString()}. A sum beyond the double range
+ * (values near ±1.8e308) is written as the string {@code "Infinity"} or {@code "-Infinity"}; the average is always a
+ * finite number.
  */
 public final class WindowAverageJson {
 
@@ -77,11 +79,17 @@ public final class WindowAverageJson {
                     node.required("windowStart").asLong(),
                     node.required("windowEnd").asLong(),
                     node.required("count").asLong(),
-                    node.required("sum").asDouble(),
+                    number(node.required("sum")),
                     node.required("min").asDouble(),
-                    node.required("max").asDouble());
+                    node.required("max").asDouble(),
+                    node.required("average").asDouble());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a WindowAverage JSON object: " + e.getMessage(), e);
         }
+    }
+
+    /** A number, or the text {@code "Infinity"}/{@code "-Infinity"} that a sum beyond the double range is written as. */
+    private static double number(JsonNode node) {
+        return node.isTextual() ? Double.parseDouble(node.asText()) : node.asDouble();
     }
 }

@@ -136,4 +136,27 @@ class KafkaChecksITCase {
                 .hasMessage("checkKafkaWithin needs a positive timeout, but got PT0S: use skipKafkaChecks() to build"
                         + " without contacting Kafka");
     }
+
+    /** build(env) reads what the results topic accepts as timestamps, and refuses a future bound beyond it. */
+    @Test
+    void theFutureBoundIsCheckedAgainstTheResultTopicsOwnTimestampLimit() {
+        String in = topic();
+        String out = "out-" + in;
+        KAFKA.cluster().createTopic(in, 1);
+        KAFKA.cluster().createTopic(out, 1, (short) 1, Map.of("message.timestamp.after.max.ms", "600000"));
+        KafkaIn input = KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers());
+        assertThatThrownBy(() -> AVERAGE.maxFutureEventTime(Duration.ofMinutes(30)).fromKafka(input)
+                .toKafka(KafkaOut.topic(out)).build(env(1)))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SlidingAverage is not configured correctly:\n  - maxFutureEventTime(PT30M) lets through"
+                        + " records whose results the output refuses: topic " + out + " refuses record timestamps more"
+                        + " than PT10M ahead of the broker's clock (message.timestamp.after.max.ms, from topic " + out
+                        + " on " + KAFKA.bootstrapServers() + "). Lower it to at most PT10M, or raise"
+                        + " message.timestamp.after.max.ms on the topic");
+        AVERAGE.maxFutureEventTime(Duration.ofMinutes(10)).fromKafka(input).toKafka(KafkaOut.topic(out)).build(env(1));
+        // a topic that stamps records itself checks nothing: any bound goes
+        String stamped = "stamped-" + in;
+        KAFKA.cluster().createTopic(stamped, 1, (short) 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        AVERAGE.maxFutureEventTime(Duration.ofDays(3)).fromKafka(input).toKafka(KafkaOut.topic(stamped)).build(env(1));
+    }
 }

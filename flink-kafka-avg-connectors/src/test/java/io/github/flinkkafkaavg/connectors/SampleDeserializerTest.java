@@ -63,18 +63,18 @@ class SampleDeserializerTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "malformed JSON|{\"sensorId\":\"s1\",\"celsius\":|cannot decode",
-        "trailing garbage|{\"sensorId\":\"s1\",\"celsius\":1,\"time\":1} x|cannot decode",
-        "wrong type|{\"sensorId\":\"s1\",\"celsius\":{\"c\":1},\"time\":1}|cannot decode",
-        "not a number|{\"sensorId\":\"s1\",\"celsius\":\"warm\",\"time\":1}|cannot decode",
-        "missing field|{\"sensorId\":\"s1\",\"time\":1}|cannot decode",
-        "null field|{\"sensorId\":\"s1\",\"celsius\":null,\"time\":1}|cannot decode",
-        "null key|{\"sensorId\":null,\"celsius\":1,\"time\":1}|cannot decode",
-        "NaN|{\"sensorId\":\"s1\",\"celsius\":\"NaN\",\"time\":1}|not a finite number",
-        "Infinity|{\"sensorId\":\"s1\",\"celsius\":\"-Infinity\",\"time\":1}|not a finite number",
-        "huge number|{\"sensorId\":\"s1\",\"celsius\":1e400,\"time\":1}|not a finite number",
-        "JSON null|null|cannot decode",
-        "an array|[1,2,3]|cannot decode"})
+        "malformed JSON|{\"sensorId\":\"s1\",\"celsius\":|malformed JSON at line 1, column 28: Unexpected end-of-input",
+        "trailing garbage|{\"sensorId\":\"s1\",\"celsius\":1,\"time\":1} x|malformed JSON at line 1",
+        "wrong type|{\"sensorId\":\"s1\",\"celsius\":{\"c\":1},\"time\":1}|field \"celsius\" is an object; expected a number",
+        "not a number|{\"sensorId\":\"s1\",\"celsius\":\"warm\",\"time\":1}|field \"celsius\" is the string \"warm\"; expected a number",
+        "missing field|{\"sensorId\":\"s1\",\"time\":1}|field \"celsius\" is missing; expected a number",
+        "null field|{\"sensorId\":\"s1\",\"celsius\":null,\"time\":1}|field \"celsius\" is null; expected a number",
+        "null key|{\"sensorId\":null,\"celsius\":1,\"time\":1}|field \"sensorId\" is null; expected a string",
+        "NaN|{\"sensorId\":\"s1\",\"celsius\":\"NaN\",\"time\":1}|expected a finite number",
+        "Infinity|{\"sensorId\":\"s1\",\"celsius\":\"-Infinity\",\"time\":1}|expected a finite number",
+        "huge number|{\"sensorId\":\"s1\",\"celsius\":1e400,\"time\":1}|expected a finite number",
+        "JSON null|null|the JSON is null; expected an object with the fields \"sensorId\", \"celsius\", \"time\"",
+        "an array|[1,2,3]|the JSON is an array; expected an object with the fields"})
     void everyKindOfBadTypedRecordBecomesADeadLetterWithItsBytes(String kind, String json, String reason) {
         Either<DeadLetter, Sample> out = TYPED.decode(record(json));
         assertThat(out.isLeft()).as(kind).isTrue();
@@ -90,12 +90,12 @@ class SampleDeserializerTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "missing key|{\"reading\":{\"value\":1},\"ts\":1}|missing field $.sensor.id",
-        "object key|{\"sensor\":{\"id\":{}},\"reading\":{\"value\":1},\"ts\":1}|field $.sensor.id is OBJECT",
-        "boolean value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":true},\"ts\":1}|field $.reading['value'] is BOOLEAN",
-        "text value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":\"x\"},\"ts\":1}|is not a number",
-        "bad time|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":1},\"ts\":\"yesterday\"}|neither epoch milliseconds",
-        "scalar JSON|42|not an object or array",
+        "missing key|{\"reading\":{\"value\":1},\"ts\":1}|field \"$.sensor.id\" is missing; expected a string or a number",
+        "object key|{\"sensor\":{\"id\":{}},\"reading\":{\"value\":1},\"ts\":1}|field \"$.sensor.id\" is an object; expected a string or a number",
+        "boolean value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":true},\"ts\":1}|field \"$.reading['value']\" is true; expected a number",
+        "text value|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":\"x\"},\"ts\":1}|is the string \"x\"; expected a number",
+        "bad time|{\"sensor\":{\"id\":\"s\"},\"reading\":{\"value\":1},\"ts\":\"yesterday\"}|is the string \"yesterday\"; expected a time (epoch milliseconds, or ISO-8601 text",
+        "scalar JSON|42|the JSON is the number 42; expected an object or an array",
         "malformed|{{|malformed JSON"})
     void everyKindOfBadUntypedRecordBecomesADeadLetter(String kind, String json, String reason) {
         Either<DeadLetter, Sample> out = PATHS.decode(record(json));
@@ -105,12 +105,12 @@ class SampleDeserializerTest {
 
     @Test
     void nullEmptyAndOversizedValuesAreDeadLettersBeforeDecoding() {
-        assertThat(TYPED.decode(record((byte[]) null)).left().reason).isEqualTo("null value (a tombstone)");
-        assertThat(TYPED.decode(record(new byte[0])).left().reason).isEqualTo("empty value");
+        assertThat(TYPED.decode(record((byte[]) null)).left().reason).isEqualTo("the record value is null (a tombstone); expected a record to average");
+        assertThat(TYPED.decode(record(new byte[0])).left().reason).isEqualTo("the record value is empty; expected a record to average");
         byte[] big = new byte[5_000];
         Arrays.fill(big, (byte) ' ');
         assertThat(TYPED.decode(record(big)).left().reason)
-                .isEqualTo("value of 5000 bytes is over the limit of 4096 bytes");
+                .isEqualTo("the record value is 5000 bytes, over the limit; expected at most 4096 bytes (maxValueBytes)");
     }
 
     @Test
@@ -129,7 +129,7 @@ class SampleDeserializerTest {
                 .isEqualTo("the key function threw java.lang.IllegalStateException: no key today");
         SampleDeserializer nullKey = new SampleDeserializer(new TypedExtractor<Reading>(JsonSerde.of(Reading.class),
                 r -> null, Reading::celsius, null));
-        assertThat(nullKey.decode(record(json)).left().reason).isEqualTo("the key function returned null");
+        assertThat(nullKey.decode(record(json)).left().reason).isEqualTo("the key is null (read by key(...)); expected the key to average under");
     }
 
     @Test
@@ -144,7 +144,7 @@ class SampleDeserializerTest {
     void producedTypeNeedsNoKryo() {
         TypeInformation<Either<DeadLetter, Sample>> type = TYPED.getProducedType();
         assertThat(type.toString()).doesNotContain("GenericType");
-        assertThat(SampleDeserializer.deadLetterType().getTotalFields()).isEqualTo(9);
+        assertThat(SampleDeserializer.deadLetterType().getTotalFields()).isEqualTo(10);
         assertThat(SampleDeserializer.sampleType()).isNotInstanceOf(GenericTypeInfo.class);
     }
 

@@ -357,7 +357,7 @@ class SlidingAverageITCase {
                 .toKafka(KafkaOut.topic("never-written").createIfMissing(1, (short) 1))
                 .build(env);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.execute("strict"))
-                .hasStackTraceContaining("record " + in + "-0@20 cannot be averaged (cannot decode")
+                .hasStackTraceContaining("record " + in + "-0@20 cannot be averaged (malformed JSON at line 1")
                 .hasStackTraceContaining("and failOnError() is set");
     }
 

@@ -122,4 +122,26 @@ class SlidingAverageValidationTest {
         assertThatThrownBy(() -> valid().forgetKeysAfter(Duration.ofHours(1)).build(checkpointing(1_000)))
                 .hasMessageContaining("forgetKeysAfter(PT1H) applies to count-based averages (lastN)");
     }
+
+    /** Without Kafka checks, Kafka 4's defaults stand for the topic: at most 1 hour ahead of the broker's clock. */
+    @Test
+    void aFutureBoundTheOutputWouldRefuseFailsTheBuildWithTheLimitAndTheFix() {
+        assertThatThrownBy(() -> valid().maxFutureEventTime(Duration.ofHours(2)).skipKafkaChecks().build(checkpointing(1_000)))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SlidingAverage is not configured correctly:\n  - maxFutureEventTime(PT2H) lets through"
+                        + " records whose results the output refuses: topic out refuses record timestamps more than PT1H"
+                        + " ahead of the broker's clock (message.timestamp.after.max.ms, from Kafka's defaults (the topic"
+                        + " was not asked: skipKafkaChecks)). Lower it to at most PT1H, or raise"
+                        + " message.timestamp.after.max.ms on the topic");
+        // bounded input emits its last windows at once: the window's length counts too
+        assertThatThrownBy(() -> valid().maxFutureEventTime(Duration.ofMinutes(59).plusSeconds(55))
+                .fromKafka(KafkaIn.topic("in").bootstrapServers("127.0.0.1:9").bounded())
+                .skipKafkaChecks().build(checkpointing(1_000)))
+                .hasMessageContaining(", and when the bounded input ends windows are emitted at once, with timestamps up"
+                        + " to the window size (PT10S) after their records. Lower it to at most PT59M50S");
+        assertThatThrownBy(() -> valid().maxFutureEventTime(Duration.ofSeconds(-1)).skipKafkaChecks()
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("maxFutureEventTime must be 0 or more, but was PT-1S");
+        valid().maxFutureEventTime(Duration.ofMinutes(59)).skipKafkaChecks().build(checkpointing(1_000));
+    }
 }

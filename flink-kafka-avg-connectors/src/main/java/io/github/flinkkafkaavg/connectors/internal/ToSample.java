@@ -3,50 +3,95 @@ package io.github.flinkkafkaavg.connectors.internal;
 import io.github.flinkkafkaavg.connectors.KeyFunction;
 import io.github.flinkkafkaavg.connectors.Sample;
 import io.github.flinkkafkaavg.core.ValueFunction;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * For {@code apply(DataStream<T>)}: reads key and value from the user's records, keeps the stream's timestamps,
- * and sends records whose key is null or whose value is not finite (or whose functions throw) to a side output
- * unchanged.
+ * and sends records that cannot be averaged — a null key, a value that is not finite, a function that throws, no
+ * timestamp, or an event time outside the {@link EventTimeLimits} — to a side output unchanged. The record stays
+ * as it was, so the reason cannot travel with it: each is counted ({@code numInvalidRecords}) and the reason is
+ * logged, at most once a minute.
  *
  * @param <T> the record type
  */
 public final class ToSample<T> extends ProcessFunction<T, Sample> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ToSample.class);
+    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+
     private final KeyFunction<T> key;
     private final ValueFunction<T> value;
+    private final EventTimeLimits limits;
     private final OutputTag<T> invalid;
+    private transient Counter invalidCount;
+    private transient long lastLog;
 
     /**
      * A converter.
      *
      * @param key the key function
      * @param value the value function
+     * @param limits the event times accepted
      * @param invalid the side output for invalid records
      */
-    public ToSample(KeyFunction<T> key, ValueFunction<T> value, OutputTag<T> invalid) {
+    public ToSample(KeyFunction<T> key, ValueFunction<T> value, EventTimeLimits limits, OutputTag<T> invalid) {
         this.key = key;
         this.value = value;
+        this.limits = limits;
         this.invalid = invalid;
     }
 
     @Override
+    public void open(OpenContext context) {
+        invalidCount = getRuntimeContext().getMetricGroup().counter("numInvalidRecords");
+    }
+
+    @Override
     public void processElement(T record, Context ctx, Collector<Sample> out) {
+        String why;
         Long ts = ctx.timestamp();
-        try {
-            Object k = key.key(record);
-            double v = value.value(record);
-            if (k != null && Double.isFinite(v) && ts != null) {
-                out.collect(new Sample(String.valueOf(k), ts, v));
-                return;
+        Object k = null;
+        double v = Double.NaN;
+        if (ts == null) {
+            why = "it has no timestamp: give the stream a WatermarkStrategy with a timestamp assigner";
+        } else {
+            try {
+                k = key.key(record);
+                why = k == null ? "the key is null (read by key(...)); expected the key to average under" : null;
+            } catch (Exception e) {
+                why = "the key function threw " + e;
             }
-        } catch (Exception e) {
-            // an invalid record, routed below
+            if (why == null) {
+                try {
+                    v = value.value(record);
+                    why = Double.isFinite(v) ? null : "the value is " + v + " (read by value(...)); expected a finite number";
+                } catch (Exception e) {
+                    why = "the value function threw " + e;
+                }
+            }
+            if (why == null) {
+                why = limits.check(ts, limits.needsClock() ? ctx.timerService().currentProcessingTime() : 0);
+            }
+        }
+        if (why == null) {
+            out.collect(new Sample(String.valueOf(k), ts, v));
+            return;
         }
         ctx.output(invalid, record);
+        invalidCount.inc();
+        long now = System.nanoTime();
+        if (lastLog == 0 || now - lastLog > LOG_INTERVAL_NANOS) {
+            lastLog = now;
+            LOG.warn("A record cannot be averaged and went to the invalid-records output: {} ({} so far)", why,
+                    invalidCount.getCount());
+        }
     }
 }

@@ -145,7 +145,7 @@ public final class JsonSerde {
         }
 
         @Override
-        public T decode(byte[] value) throws IOException {
+        public T decode(byte[] value) throws InvalidRecordException {
             if (mapper == null) {
                 open();
             }
@@ -155,9 +155,14 @@ public final class JsonSerde {
                     return fast;
                 }
             }
-            T decoded = mapper.readValue(value, type);
+            T decoded;
+            try {
+                decoded = mapper.readValue(value, type);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidRecordException(DecodeErrors.reason(e, type), e);
+            }
             if (decoded == null) {
-                throw new IOException("the JSON is null, not a " + type.getSimpleName());
+                throw new InvalidRecordException("the JSON is null; expected " + DecodeErrors.expected(type));
             }
             return decoded;
         }
@@ -209,10 +214,10 @@ public final class JsonSerde {
             try {
                 root = mapper.readTree(valueBytes);
             } catch (IOException e) {
-                throw new InvalidRecordException("malformed JSON: " + firstLine(e.getMessage()), e);
+                throw new InvalidRecordException(DecodeErrors.reason(e, null), e);
             }
             if (root == null || !root.isContainerNode()) {
-                throw new InvalidRecordException("the JSON is not an object or array");
+                throw new InvalidRecordException("the JSON is " + kind(root) + "; expected an object or an array");
             }
             String k = text(key, root.at(key.pointer()));
             double v = number(value, root.at(value.pointer()));
@@ -221,35 +226,30 @@ public final class JsonSerde {
         }
 
         private static String text(JsonPath path, JsonNode node) throws InvalidRecordException {
-            if (node.isMissingNode() || node.isNull()) {
-                throw new InvalidRecordException("missing field " + path);
-            }
-            if (!node.isValueNode()) {
-                throw new InvalidRecordException("field " + path + " is " + node.getNodeType() + ", not a string or number");
+            if (node.isMissingNode() || node.isNull() || !node.isValueNode()) {
+                throw new InvalidRecordException(field(path) + " is " + kind(node) + "; expected a string or a number");
             }
             return node.asText();
         }
 
         private static double number(JsonPath path, JsonNode node) throws InvalidRecordException {
-            if (node.isMissingNode() || node.isNull()) {
-                throw new InvalidRecordException("missing field " + path);
-            }
             if (node.isTextual()) {
-                return TextSerde.parse("field " + path, node.textValue());
+                return TextSerde.parse(field(path), "the string ", node.textValue());
             }
             if (!node.isNumber()) {
-                throw new InvalidRecordException("field " + path + " is " + node.getNodeType() + ", not a number");
+                throw new InvalidRecordException(field(path) + " is " + kind(node) + "; expected a number");
             }
             double v = node.doubleValue();
             if (!Double.isFinite(v)) {
-                throw new InvalidRecordException("field " + path + " is " + v + ", not a finite number");
+                throw new InvalidRecordException(field(path) + " is " + node.asText() + ", beyond the double range;"
+                        + " expected a finite number");
             }
             return v;
         }
 
         private static long time(JsonPath path, JsonNode node) throws InvalidRecordException {
             if (node.isMissingNode() || node.isNull()) {
-                throw new InvalidRecordException("missing field " + path);
+                throw new InvalidRecordException(field(path) + " is " + kind(node) + "; expected " + TIME);
             }
             if (node.isIntegralNumber() && node.canConvertToLong()) {
                 return node.longValue();
@@ -262,13 +262,42 @@ public final class JsonSerde {
                     try {
                         return Instant.parse(text).toEpochMilli();
                     } catch (DateTimeParseException | ArithmeticException e) {
-                        throw new InvalidRecordException("field " + path + " is neither epoch milliseconds nor an"
-                                + " ISO-8601 instant: \"" + abbreviate(text) + "\"");
+                        throw new InvalidRecordException(field(path) + " is the string \""
+                                + DecodeErrors.escape(abbreviate(text)) + "\"; expected " + TIME);
                     }
                 }
             }
-            throw new InvalidRecordException("field " + path + " is " + node.getNodeType()
-                    + ", not epoch milliseconds or an ISO-8601 instant");
+            throw new InvalidRecordException(field(path) + " is " + kind(node) + "; expected " + TIME);
+        }
+
+        private static final String TIME = "a time (epoch milliseconds, or ISO-8601 text such as"
+                + " \"2026-11-25T12:00:00Z\")";
+
+        private static String field(JsonPath path) {
+            return "field \"" + path + "\"";
+        }
+
+        /** What a JSON node is, as the reasons say it: missing, null, an object, the string "x", the number 5. */
+        private static String kind(JsonNode node) {
+            if (node.isMissingNode()) {
+                return "missing";
+            }
+            if (node.isNull()) {
+                return "null";
+            }
+            if (node.isObject()) {
+                return "an object";
+            }
+            if (node.isArray()) {
+                return "an array";
+            }
+            if (node.isBoolean()) {
+                return node.asText();
+            }
+            if (node.isTextual()) {
+                return "the string \"" + DecodeErrors.escape(abbreviate(node.textValue())) + "\"";
+            }
+            return "the number " + abbreviate(node.asText());
         }
 
         @Override

@@ -42,14 +42,20 @@ public final class TextSerde {
     }
 
     static double parse(String what, String text) throws InvalidRecordException {
+        return parse(what, "", text);
+    }
+
+    /** The number in {@code text}; {@code kind} says what held it in the reason, e.g. "the string " for JSON. */
+    static double parse(String what, String kind, String text) throws InvalidRecordException {
         double v;
         try {
             v = Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidRecordException(what + " is not a number: \"" + JsonSerde.abbreviate(text) + "\"");
+            throw new InvalidRecordException(what + " is " + kind + "\"" + DecodeErrors.escape(JsonSerde.abbreviate(text))
+                    + "\"; expected a number");
         }
         if (!Double.isFinite(v)) {
-            throw new InvalidRecordException(what + " is " + v + ", not a finite number");
+            throw new InvalidRecordException(what + " is " + v + "; expected a finite number");
         }
         return v;
     }
@@ -60,7 +66,7 @@ public final class TextSerde {
         @Override
         public Sample extract(byte[] key, byte[] value, long kafkaTimestamp) throws InvalidRecordException {
             if (key == null) {
-                throw new InvalidRecordException("the Kafka record has no key to average under");
+                throw new InvalidRecordException("the Kafka record key is null; expected the key to average under");
             }
             return new Sample(new String(key, StandardCharsets.UTF_8), kafkaTimestamp,
                     parse("the value", new String(value, StandardCharsets.UTF_8)));
@@ -120,12 +126,14 @@ public final class TextSerde {
             String[] columns = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
             int needed = Math.max(keyColumn, Math.max(valueColumn, timestampColumn)) + 1;
             if (columns.length < needed) {
-                throw new InvalidRecordException("the line has " + columns.length + " columns, at least " + needed
-                        + " are needed: \"" + JsonSerde.abbreviate(line) + "\"");
+                throw new InvalidRecordException("the line \"" + DecodeErrors.escape(JsonSerde.abbreviate(line)) + "\" has "
+                        + columns.length + (columns.length == 1 ? " column" : " columns") + "; expected at least "
+                        + needed);
             }
             String k = columns[keyColumn].trim();
             if (k.isEmpty()) {
-                throw new InvalidRecordException("the key column " + keyColumn + " is empty");
+                throw new InvalidRecordException("column " + keyColumn + " (the key) is empty; expected the key to"
+                        + " average under");
             }
             double v = parse("column " + valueColumn, columns[valueColumn]);
             long ts = kafkaTimestamp;
@@ -133,8 +141,9 @@ public final class TextSerde {
                 try {
                     ts = Long.parseLong(columns[timestampColumn].trim());
                 } catch (NumberFormatException e) {
-                    throw new InvalidRecordException("column " + timestampColumn + " is not epoch milliseconds: \""
-                            + JsonSerde.abbreviate(columns[timestampColumn]) + "\"");
+                    throw new InvalidRecordException("column " + timestampColumn + " is \""
+                            + DecodeErrors.escape(JsonSerde.abbreviate(columns[timestampColumn])) + "\"; expected a time"
+                            + " in epoch milliseconds");
                 }
             }
             return new Sample(k, ts, v);

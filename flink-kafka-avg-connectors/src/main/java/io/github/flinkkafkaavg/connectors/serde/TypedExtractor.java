@@ -47,33 +47,35 @@ public final class TypedExtractor<T> implements SampleExtractor {
         T record;
         try {
             record = decoder.decode(valueBytes);
+        } catch (InvalidRecordException e) {
+            throw e;
         } catch (Exception e) {
-            throw new InvalidRecordException("cannot decode: " + JsonSerde.firstLine(e.getMessage()), e);
+            throw new InvalidRecordException(DecodeErrors.reason(e, null), e);
         }
         Object k;
         try {
             k = key.key(record);
         } catch (Exception e) {
-            throw new InvalidRecordException("the key function threw " + e, e);
+            throw new InvalidRecordException("the key function threw " + DecodeErrors.escape(e.toString()), e);
         }
         if (k == null) {
-            throw new InvalidRecordException("the key function returned null");
+            throw new InvalidRecordException("the key is null (read by key(...)); expected the key to average under");
         }
         double v;
         try {
             v = value.value(record);
         } catch (Exception e) {
-            throw new InvalidRecordException("the value function threw " + e, e);
+            throw new InvalidRecordException("the value function threw " + DecodeErrors.escape(e.toString()), e);
         }
         if (!Double.isFinite(v)) {
-            throw new InvalidRecordException("the value is " + v + ", not a finite number");
+            throw new InvalidRecordException("the value is " + v + " (read by value(...)); expected a finite number");
         }
         long ts = kafkaTimestamp;
         if (timestamp != null) {
             try {
                 ts = timestamp.timestamp(record);
             } catch (Exception e) {
-                throw new InvalidRecordException("the timestamp function threw " + e, e);
+                throw new InvalidRecordException("the event-time function threw " + DecodeErrors.escape(e.toString()), e);
             }
         }
         return new Sample(String.valueOf(k), ts, v);

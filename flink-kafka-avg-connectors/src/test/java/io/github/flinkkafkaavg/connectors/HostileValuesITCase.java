@@ -1,0 +1,187 @@
+package io.github.flinkkafkaavg.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.flinkkafkaavg.connectors.testutils.CountingMetricReporter;
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
+import io.github.flinkkafkaavg.testkit.TopicReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Well-formed records with hostile values among good ones, through the builder on a real broker, exactly once, at
+ * parallelism 2 with checkpoints and no restarts allowed: before, each of these stopped the job in a restart loop,
+ * vanished, or turned an average into NaN. Now the job finishes, every good window is exact, each hostile time is
+ * a dead letter with its reason, the two largest doubles average to the largest double, and the job's counters
+ * account for every record read.
+ */
+class HostileValuesITCase {
+
+    private static final long WINDOW = 10_000;
+    private static final long SLIDE = 2_000;
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(reporting()).build());
+
+    private static Configuration reporting() {
+        Configuration conf = new Configuration();
+        conf.setString("metrics.reporter.count.factory.class", CountingMetricReporter.class.getName());
+        return conf;
+    }
+
+    @Test
+    void noWellFormedRecordStopsTheJobAndEveryRecordIsAccountedFor() throws Exception {
+        String in = "in-" + UUID.randomUUID();
+        String out = "out-" + UUID.randomUUID();
+        String dlq = "dlq-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 2);
+        KAFKA.cluster().createTopic(out, 2);
+        KAFKA.cluster().createTopic(dlq, 1);
+
+        long now = System.currentTimeMillis();
+        long base = now - 120_000; // good records from two minutes ago, so that the wall clock has passed them
+        Map<String, Long> hostile = new LinkedHashMap<>();
+        hostile.put("minus-one", -1L);
+        hostile.put("minus-20s", -20_000L);
+        hostile.put("two-hours-ahead", now + 2 * 3_600_000L);
+        hostile.put("year-10000", 253_402_300_800_000L);
+        hostile.put("long-min", Long.MIN_VALUE);
+        hostile.put("long-max", Long.MAX_VALUE);
+        hostile.put("long-max-minus-5000", Long.MAX_VALUE - 5_000);
+
+        Random random = new Random(15);
+        ExpectedWindows expected = new ExpectedWindows(WINDOW, SLIDE);
+        List<byte[][]> records = new ArrayList<>();
+        int good = 0;
+        for (int i = 0; i < 3_000; i++) {
+            String key = "sensor-" + random.nextInt(4);
+            long ts = base + i * 20L - random.nextInt(1_000);
+            double value = Math.round((20 + random.nextGaussian() * 5) * 1_000) / 1_000.0;
+            records.add(record(key, value, ts));
+            expected.add(key, ts, new BigDecimal(value));
+            good++;
+            if (i % 400 == 200 && i / 400 < hostile.size()) {
+                String name = (String) hostile.keySet().toArray()[i / 400];
+                records.add(record(name, 1.0, hostile.get(name)));
+            }
+            if (i == 1_500 || i == 1_501) { // in event-time order with the others, so never late
+                records.add(record("huge", Double.MAX_VALUE, ts));
+                expected.add("huge", ts, new BigDecimal(Double.MAX_VALUE));
+                good++;
+            }
+        }
+        // Broken bytes are accounted for the same way.
+        Map<String, String> broken = Map.of("broken-json", "{\"id\":\"broken-json\",\"value\":",
+                "nan-value", "{\"id\":\"nan-value\",\"value\":\"NaN\",\"ts\":" + base + "}",
+                "missing-ts", "{\"id\":\"missing-ts\",\"value\":1.5}");
+        broken.forEach((key, json) -> records.add(records.size() / 2,
+                new byte[][] {key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)}));
+        produce(in, records);
+
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // one restart would fail the test
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        String job = "hostile-" + UUID.randomUUID();
+        SlidingAverage.of(Tick.class)
+                .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
+                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
+                .maxOutOfOrderness(Duration.ofSeconds(2))
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(out))
+                .deadLetters(KafkaOut.topic(dlq))
+                .build(env);
+        env.execute(job);
+
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> letter : TopicReader.readAll(KAFKA.bootstrapServers(), dlq, true)) {
+            String key = new String(letter.key(), StandardCharsets.UTF_8);
+            String reason = new String(letter.headers().lastHeader(DeadLetterSerializer.REASON).value(), StandardCharsets.UTF_8);
+            assertThat(reasons.put(key, reason)).as("one dead letter for %s", key).isNull();
+        }
+        reasons.forEach((key, reason) -> System.out.println("[hostile] " + key + " -> " + reason));
+        List<String> setAside = new ArrayList<>(hostile.keySet());
+        setAside.addAll(broken.keySet());
+        assertThat(reasons.keySet()).containsExactlyInAnyOrderElementsOf(setAside);
+        assertThat(reasons.get("minus-one")).contains("before 1970").contains("Kafka refuses negative timestamps");
+        assertThat(reasons.get("minus-20s")).contains("before 1970");
+        assertThat(reasons.get("two-hours-ahead")).contains("ahead of the processing clock")
+                .contains("maxFutureEventTime");
+        assertThat(reasons.get("year-10000")).contains("ahead of the processing clock");
+        assertThat(reasons.get("long-min")).contains("before 1970");
+        assertThat(reasons.get("long-max")).contains("Long.MAX_VALUE");
+        assertThat(reasons.get("long-max-minus-5000")).contains("Long.MAX_VALUE");
+
+        List<WindowAverage<String>> huge = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(KAFKA.bootstrapServers(), out, true)) {
+            WindowAverage<String> w = WindowAverageJson.fromJson(r.value());
+            expected.observe(w.key(), w.windowStart(), w.windowEnd(), w.count(), w.average());
+            assertThat(r.timestamp()).isEqualTo(w.windowEnd() - 1);
+            if (w.key().equals("huge")) {
+                huge.add(w);
+            }
+        }
+        expected.assertExactlyOnce();
+        assertThat(huge).isNotEmpty().allSatisfy(w -> assertThat(w.average()).isEqualTo(Double.MAX_VALUE));
+        assertThat(huge).filteredOn(w -> w.count() == 2).isNotEmpty()
+                .allSatisfy(w -> assertThat(w.sum()).isEqualTo(Double.POSITIVE_INFINITY));
+
+        long read = CountingMetricReporter.sum(job, "numRecordsRead");
+        long deadLetters = CountingMetricReporter.sum(job, "numDeadLetters");
+        long averaged = CountingMetricReporter.sum(job, "numRecordsAveraged");
+        long late = CountingMetricReporter.sum(job, "numLateRecords");
+        long invalid = CountingMetricReporter.sum(job, "numInvalidRecords");
+        System.out.printf("[hostile] numRecordsRead=%d numDeadLetters=%d numRecordsAveraged=%d numLateRecords=%d"
+                + " numInvalidRecords=%d%n", read, deadLetters, averaged, late, invalid);
+        assertThat(read).isEqualTo(records.size());
+        assertThat(deadLetters).isEqualTo(hostile.size() + broken.size());
+        assertThat(read).isEqualTo(deadLetters + averaged + late + invalid);
+        assertThat(averaged + late).isEqualTo(good);
+    }
+
+    private static byte[][] record(String key, double value, long ts) {
+        String json = String.format(Locale.ROOT, "{\"id\":\"%s\",\"value\":%s,\"ts\":%d}", key, Double.toString(value), ts);
+        return new byte[][] {key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)};
+    }
+
+    private static void produce(String topic, List<byte[][]> keyValues) {
+        Properties props = KAFKA.cluster().clientProperties();
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (byte[][] kv : keyValues) {
+                producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+            }
+        }
+    }
+}
