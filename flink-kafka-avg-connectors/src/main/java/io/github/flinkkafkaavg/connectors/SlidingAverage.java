@@ -65,7 +65,12 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *       to {@link #lateRecords} if you set a topic.</li>
  *   <li>{@link #idleAfter}: 30 s: a partition silent this long stops holding the watermark back.</li>
  *   <li>Dead letters: counted ({@code numDeadLetters}) and logged at most once a minute, unless
- *       {@link #deadLetters} names a topic or {@link #failOnError} makes them fatal.</li>
+ *       {@link #deadLetters} names a topic or {@link #failOnError} makes them fatal. Their share is the gauge
+ *       {@code deadLetterRatio}; a task whose first 100 records were at least half dead letters logs one ERROR with
+ *       the most common reason ({@link #failWhenDeadLettersExceed} fails the job instead).</li>
+ *   <li>Event times: records whose windows cannot be computed, before 1970, or further ahead of the processing
+ *       clock than the output topic accepts ({@link #maxFutureEventTime}) are dead letters, decided before they
+ *       can move a watermark.</li>
  *   <li>Output: exactly-once through Kafka transactions; the environment must checkpoint.</li>
  * </ul>
  *
@@ -103,6 +108,8 @@ public final class SlidingAverage<T> {
     private KafkaOut deadLetterOutput;
     private KafkaOut lateOutput;
     private boolean failOnError;
+    private double deadLetterFailRatio = Double.NaN;
+    private long deadLetterFailAfter;
     private int maxValueBytes = SampleDeserializer.DEFAULT_MAX_VALUE_BYTES;
     private int deadLetterMaxValueBytes = DeadLetterSerializer.DEFAULT_MAX_VALUE_BYTES;
     private Duration forgetKeysAfter;
@@ -137,6 +144,8 @@ public final class SlidingAverage<T> {
         c.deadLetterOutput = deadLetterOutput;
         c.lateOutput = lateOutput;
         c.failOnError = failOnError;
+        c.deadLetterFailRatio = deadLetterFailRatio;
+        c.deadLetterFailAfter = deadLetterFailAfter;
         c.maxValueBytes = maxValueBytes;
         c.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
         c.forgetKeysAfter = forgetKeysAfter;
@@ -405,6 +414,27 @@ public final class SlidingAverage<T> {
     }
 
     /**
+     * Fails the job when, once a decoding task has read {@code afterRecords} records, more than {@code ratio} of
+     * them were dead letters — for users who prefer a failed job to one that runs on while most of its input is set
+     * aside (a field renamed upstream, a wrong format). Each source task judges its own records. Without it the job
+     * goes on: the share is the gauge {@code deadLetterRatio}, and a task whose first 100 records (or whole, shorter
+     * input) were at least half dead letters logs one ERROR with the most common reason.
+     *
+     * <p>CAUTION: with restarts enabled, a failed job is restarted and reads the same records again, and fails
+     * again: this is a stop, to be fixed by hand.
+     *
+     * @param ratio the largest share of dead letters tolerated, at least 0 and less than 1
+     * @param afterRecords how many records a task reads before it judges, at least 1
+     * @return a new builder
+     */
+    public SlidingAverage<T> failWhenDeadLettersExceed(double ratio, long afterRecords) {
+        SlidingAverage<T> c = copy();
+        c.deadLetterFailRatio = ratio;
+        c.deadLetterFailAfter = afterRecords;
+        return c;
+    }
+
+    /**
      * The largest record value decoded; larger ones are dead letters. Default 1 MiB.
      *
      * @param bytes a positive size
@@ -655,7 +685,8 @@ public final class SlidingAverage<T> {
                 .uid(name + "-kafka-source");
         OutputTag<DeadLetter> deadLetterTag = new OutputTag<>("dead-letters", SampleDeserializer.deadLetterType());
         SingleOutputStreamOperator<Sample> samples = raw
-                .process(failOnError ? new FailOnDeadLetter() : new SplitDeadLetters(deadLetterTag),
+                .process(failOnError ? new FailOnDeadLetter() : new SplitDeadLetters(deadLetterTag, "Kafka " + input.describe(),
+                                deadLetterFailRatio, deadLetterFailAfter),
                         SampleDeserializer.sampleType())
                 .name(name + ": decode").uid(name + "-decode");
         DataStream<DeadLetter> deadLetters = samples.getSideOutput(deadLetterTag);
@@ -823,6 +854,18 @@ public final class SlidingAverage<T> {
         }
         if (maxValueBytes < 1) {
             problems.add("maxValueBytes must be positive, but was " + maxValueBytes);
+        }
+        if (!Double.isNaN(deadLetterFailRatio)) {
+            if (!(deadLetterFailRatio >= 0 && deadLetterFailRatio < 1) || deadLetterFailAfter < 1) {
+                problems.add("failWhenDeadLettersExceed(" + deadLetterFailRatio + ", " + deadLetterFailAfter + "): the"
+                        + " ratio must be at least 0 and less than 1 and the number of records at least 1, e.g."
+                        + " failWhenDeadLettersExceed(0.5, 1000)");
+            }
+            if (failOnError) {
+                problems.add("failOnError() and failWhenDeadLettersExceed(" + deadLetterFailRatio + ", "
+                        + deadLetterFailAfter + ") are mutually exclusive: failOnError() already fails at the first"
+                        + " dead letter; keep one");
+            }
         }
         if (maxFutureEventTime != null && maxFutureEventTime.isNegative()) {
             problems.add("maxFutureEventTime must be 0 or more, but was " + maxFutureEventTime);

@@ -144,4 +144,15 @@ class SlidingAverageValidationTest {
                 .hasMessageContaining("maxFutureEventTime must be 0 or more, but was PT-1S");
         valid().maxFutureEventTime(Duration.ofMinutes(59)).skipKafkaChecks().build(checkpointing(1_000));
     }
+
+    @Test
+    void aDeadLetterLimitMustBeAShareAndExcludesFailOnError() {
+        assertThatThrownBy(() -> valid().failWhenDeadLettersExceed(1.5, 0).skipKafkaChecks().build(checkpointing(1_000)))
+                .hasMessageContaining("failWhenDeadLettersExceed(1.5, 0): the ratio must be at least 0 and less than 1"
+                        + " and the number of records at least 1, e.g. failWhenDeadLettersExceed(0.5, 1000)");
+        assertThatThrownBy(() -> valid().failOnError().failWhenDeadLettersExceed(0.5, 100).skipKafkaChecks()
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("failOnError() and failWhenDeadLettersExceed(0.5, 100) are mutually exclusive");
+        valid().failWhenDeadLettersExceed(0.5, 100).skipKafkaChecks().build(checkpointing(1_000));
+    }
 }
