@@ -41,7 +41,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * count-based) average → Kafka, exactly once.
  *
  * <pre>{@code
- * env.enableCheckpointing(Duration.ofSeconds(10));
+ * env.enableCheckpointing(10_000);                                         // every 10 s
  * SlidingAverage.of(SensorReading.class)                                   // JSON, typed
  *         .key(SensorReading::sensorId).value(SensorReading::celsius).eventTime(SensorReading::timestamp)
  *         .window(Duration.ofMinutes(1)).slide(Duration.ofSeconds(5))
@@ -1016,7 +1016,7 @@ public final class SlidingAverage<T> {
         }
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             problems.add(where + ": EXACTLY_ONCE delivery commits Kafka transactions when a checkpoint completes, but"
-                    + " checkpointing is off: call env.enableCheckpointing(Duration.ofSeconds(10)) before build(env),"
+                    + " checkpointing is off: call env.enableCheckpointing(10_000) (every 10 s) before build(env),"
                     + " or choose KafkaOut.topic(\"" + out.topic + "\").atLeastOnce()");
             return;
         }

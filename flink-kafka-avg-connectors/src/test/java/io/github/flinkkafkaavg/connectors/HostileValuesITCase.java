@@ -106,12 +106,7 @@ class HostileValuesITCase {
                 new byte[][] {key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)}));
         produce(in, records);
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // one restart would fail the test
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
+        StreamExecutionEnvironment env = env();
         String job = "hostile-" + UUID.randomUUID();
         SlidingAverage.of(Tick.class)
                 .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
@@ -156,17 +151,117 @@ class HostileValuesITCase {
         assertThat(huge).filteredOn(w -> w.count() == 2).isNotEmpty()
                 .allSatisfy(w -> assertThat(w.sum()).isEqualTo(Double.POSITIVE_INFINITY));
 
-        long read = CountingMetricReporter.sum(job, "numRecordsRead");
-        long deadLetters = CountingMetricReporter.sum(job, "numDeadLetters");
-        long averaged = CountingMetricReporter.sum(job, "numRecordsAveraged");
-        long late = CountingMetricReporter.sum(job, "numLateRecords");
-        long invalid = CountingMetricReporter.sum(job, "numInvalidRecords");
-        System.out.printf("[hostile] numRecordsRead=%d numDeadLetters=%d numRecordsAveraged=%d numLateRecords=%d"
-                + " numInvalidRecords=%d%n", read, deadLetters, averaged, late, invalid);
-        assertThat(read).isEqualTo(records.size());
-        assertThat(deadLetters).isEqualTo(hostile.size() + broken.size());
-        assertThat(read).isEqualTo(deadLetters + averaged + late + invalid);
-        assertThat(averaged + late).isEqualTo(good);
+        Counters counters = Counters.of(job);
+        assertThat(counters.read()).isEqualTo(records.size());
+        assertThat(counters.deadLetters()).isEqualTo(hostile.size() + broken.size());
+        assertThat(counters.averaged() + counters.late()).isEqualTo(good);
+    }
+
+    /**
+     * A random mix — extreme times and extreme finite values in every record position, keys of any kind, broken
+     * values — through the same job: every record is either averaged (exactly) or a dead letter, and the counters say
+     * which, record for record.
+     */
+    @Test
+    void onARandomMixTheCountersAddUpToTheRecordsRead() throws Exception {
+        String in = "in-" + UUID.randomUUID();
+        String out = "out-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 2);
+        KAFKA.cluster().createTopic(out, 2);
+        long now = System.currentTimeMillis();
+        long base = now - 120_000;
+        long[] hostileTimes = {Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, Long.MAX_VALUE - 5_000, -1, -20_000,
+                now + 2 * 3_600_000L, 253_402_300_800_000L, now * 1_000};
+        // One sign, so that every exact average is a plain sum of magnitudes (cancellation has its own bound).
+        double[] extremeValues = {Double.MAX_VALUE, 1e300, 0x1p512, Math.nextDown(0x1p512), Double.MIN_VALUE,
+                Double.MIN_NORMAL, 0.0};
+        Random random = new Random(2026);
+        ExpectedWindows expected = new ExpectedWindows(WINDOW, SLIDE);
+        List<byte[][]> records = new ArrayList<>();
+        long averagedExpected = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String key = random.nextInt(10) == 0 ? "key-" + random.nextLong() : "sensor-" + random.nextInt(5);
+            long ts = base + i * 40L - random.nextInt(1_000);
+            boolean hostileTime = random.nextInt(8) == 0;
+            if (hostileTime) {
+                ts = random.nextBoolean() ? hostileTimes[random.nextInt(hostileTimes.length)] : farFromNow(random, now);
+            }
+            int roll = random.nextInt(20);
+            String value;
+            double v = Double.NaN;
+            if (roll == 0) {
+                value = random.nextBoolean() ? "\"NaN\"" : "\"-Infinity\"";
+            } else if (roll == 1) {
+                value = "1e999";
+            } else {
+                v = roll < 5 ? extremeValues[random.nextInt(extremeValues.length)]
+                        : Math.round((20 + random.nextGaussian() * 5) * 1_000) / 1_000.0;
+                value = Double.toString(v);
+            }
+            String json = String.format(Locale.ROOT, "{\"id\":\"%s\",\"value\":%s,\"ts\":%d}", key, value, ts);
+            records.add(new byte[][] {key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)});
+            if (!hostileTime && Double.isFinite(v)) {
+                expected.add(key, ts, new BigDecimal(v));
+                averagedExpected++;
+            }
+        }
+        produce(in, records);
+
+        StreamExecutionEnvironment env = env();
+        String job = "hostile-mix-" + UUID.randomUUID();
+        SlidingAverage.of(Tick.class)
+                .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
+                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
+                .maxOutOfOrderness(Duration.ofSeconds(2))
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(out))
+                .build(env);
+        env.execute(job);
+
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(KAFKA.bootstrapServers(), out, true)) {
+            WindowAverage<String> w = WindowAverageJson.fromJson(r.value());
+            assertThat(w.average()).as("%s", w).isFinite();
+            expected.observe(w.key(), w.windowStart(), w.windowEnd(), w.count(), w.average());
+        }
+        expected.assertExactlyOnce();
+        Counters counters = Counters.of(job);
+        assertThat(counters.read()).isEqualTo(records.size());
+        assertThat(counters.averaged()).isEqualTo(averagedExpected);
+        assertThat(counters.deadLetters()).isEqualTo(records.size() - averagedExpected);
+    }
+
+    /** Any long but the few hours around now (where a random one lands once in millions of draws). */
+    private static long farFromNow(Random random, long now) {
+        while (true) {
+            long ts = random.nextLong();
+            if (ts < 0 || ts > now + 2 * 3_600_000L) {
+                return ts;
+            }
+        }
+    }
+
+    private static StreamExecutionEnvironment env() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // one restart would fail the test
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        return env;
+    }
+
+    /** A finished job's counters, summed over its subtasks; they must account for every record read. */
+    private record Counters(long read, long deadLetters, long averaged, long late, long invalid) {
+        static Counters of(String job) {
+            Counters c = new Counters(CountingMetricReporter.sum(job, "numRecordsRead"),
+                    CountingMetricReporter.sum(job, "numDeadLetters"), CountingMetricReporter.sum(job, "numRecordsAveraged"),
+                    CountingMetricReporter.sum(job, "numLateRecords"), CountingMetricReporter.sum(job, "numInvalidRecords"));
+            System.out.printf("[hostile] %s: numRecordsRead=%d numDeadLetters=%d numRecordsAveraged=%d numLateRecords=%d"
+                    + " numInvalidRecords=%d%n", job, c.read, c.deadLetters, c.averaged, c.late, c.invalid);
+            assertThat(c.read).as("records read = dead letters + averaged + late + invalid")
+                    .isEqualTo(c.deadLetters + c.averaged + c.late + c.invalid);
+            return c;
+        }
     }
 
     private static byte[][] record(String key, double value, long ts) {

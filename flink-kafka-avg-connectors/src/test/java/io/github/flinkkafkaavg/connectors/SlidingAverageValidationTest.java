@@ -64,7 +64,7 @@ class SlidingAverageValidationTest {
     void exactlyOnceWithoutCheckpointingSaysHowToFixIt() {
         assertThatThrownBy(() -> valid().build(StreamExecutionEnvironment.createLocalEnvironment(1)))
                 .hasMessageContaining("toKafka(out): EXACTLY_ONCE delivery commits Kafka transactions when a checkpoint"
-                        + " completes, but checkpointing is off: call env.enableCheckpointing(Duration.ofSeconds(10))"
+                        + " completes, but checkpointing is off: call env.enableCheckpointing(10_000) (every 10 s)"
                         + " before build(env), or choose KafkaOut.topic(\"out\").atLeastOnce()");
     }
 

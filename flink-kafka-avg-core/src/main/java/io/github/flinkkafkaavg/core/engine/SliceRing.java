@@ -25,11 +25,13 @@ public final class SliceRing {
 
     private int capacity;
     private int mask;
-    // Segment tree, one node per STRIDE doubles {count, sumHi, sumLo, min, max, bigHi, bigLo} so that a node is one
-    // or two cache lines, not seven: node 1 is the root, node n has children 2n and 2n+1, leaves are
-    // [capacity, 2*capacity). big* is the sum of the values of magnitude 2^512 and more, scaled (DoubleDouble.BIG).
-    static final int STRIDE = 7;
+    // Segment tree, one node per STRIDE doubles {count, sumHi, sumLo, min, max} so that a node is one or two cache
+    // lines, not five: node 1 is the root, node n has children 2n and 2n+1, leaves are [capacity, 2*capacity).
+    static final int STRIDE = 5;
     private double[] nodes;
+    // The same tree's sums of the values of magnitude 2^512 and more, scaled (DoubleDouble.BIG), two doubles {hi, lo}
+    // per node; null until such a value arrives, so that ordinary data pays neither its memory nor its updates.
+    private double[] big;
     private long[] dirtyBits; // leaves whose ancestors are stale, for de-duplication
     private int[] dirtyStack; // the same leaves, in a list, so that a flush costs what is dirty, not the capacity
     private int dirtyCount;
@@ -64,6 +66,7 @@ public final class SliceRing {
             nodes[node * STRIDE + 3] = Double.POSITIVE_INFINITY;
             nodes[node * STRIDE + 4] = Double.NEGATIVE_INFINITY;
         }
+        big = null;
         dirtyBits = new long[Math.max(1, newCapacity / 64)];
         dirtyStack = new int[16];
         dirtyCount = 0;
@@ -134,7 +137,7 @@ public final class SliceRing {
         double[] n = nodes;
         n[at]++;
         if (DoubleDouble.isBig(value)) {
-            DoubleDouble.addTo(n, at + 5, value * DoubleDouble.SCALE_DOWN);
+            DoubleDouble.addTo(bigNodes(), 2 * (capacity + position), value * DoubleDouble.SCALE_DOWN);
         } else {
             DoubleDouble.addTo(n, at + 1, value);
         }
@@ -169,8 +172,11 @@ public final class SliceRing {
         nodes[at + 2] = lo;
         nodes[at + 3] = smallest;
         nodes[at + 4] = largest;
-        nodes[at + 5] = bigHi;
-        nodes[at + 6] = bigLo;
+        if (bigHi != 0 || bigLo != 0) {
+            double[] b = bigNodes();
+            b[2 * (capacity + position)] = bigHi;
+            b[2 * (capacity + position) + 1] = bigLo;
+        }
         markDirty(position);
     }
 
@@ -196,7 +202,7 @@ public final class SliceRing {
         a[at] += n;
         DoubleDouble.addTo(a, at + 1, hi, lo);
         if (bigHi != 0 || bigLo != 0) {
-            DoubleDouble.addTo(a, at + 5, bigHi, bigLo);
+            DoubleDouble.addTo(bigNodes(), 2 * (capacity + position), bigHi, bigLo);
         }
         if (smallest < a[at + 3]) {
             a[at + 3] = smallest;
@@ -237,12 +243,17 @@ public final class SliceRing {
             newCapacity <<= 1;
         }
         double[] old = nodes;
+        double[] oldBig = big;
         int oldCapacity = capacity;
         int oldMask = mask;
         allocate(newCapacity);
         for (long i = base; i <= top; i++) {
             System.arraycopy(old, (oldCapacity + (int) (i & oldMask)) * STRIDE, nodes,
                     (capacity + (int) (i & mask)) * STRIDE, STRIDE);
+            if (oldBig != null) {
+                System.arraycopy(oldBig, 2 * (oldCapacity + (int) (i & oldMask)), bigNodes(),
+                        2 * (capacity + (int) (i & mask)), 2);
+            }
         }
         for (int node = capacity - 1; node >= 1; node--) {
             recompute(node);
@@ -302,8 +313,10 @@ public final class SliceRing {
         nodes[at + 2] = 0;
         nodes[at + 3] = Double.POSITIVE_INFINITY;
         nodes[at + 4] = Double.NEGATIVE_INFINITY;
-        nodes[at + 5] = 0;
-        nodes[at + 6] = 0;
+        if (big != null) {
+            big[2 * (capacity + position)] = 0;
+            big[2 * (capacity + position) + 1] = 0;
+        }
         markDirty(position);
     }
 
@@ -367,19 +380,30 @@ public final class SliceRing {
         n[at + 2] = e - (hi - s);
         n[at + 3] = Math.min(n[l + 3], n[r + 3]);
         n[at + 4] = Math.max(n[l + 4], n[r + 4]);
-        double lBig = n[l + 5];
-        double rBig = n[r + 5];
-        if (lBig == 0 && rBig == 0) {
-            n[at + 5] = 0; // the common case: no value of 2^512 or more below this node
-            n[at + 6] = 0;
-        } else {
-            double bs = lBig + rBig;
-            double bbb = bs - lBig;
-            double be = (lBig - (bs - bbb)) + (rBig - bbb) + n[l + 6] + n[r + 6];
-            double bigHi = bs + be;
-            n[at + 5] = bigHi;
-            n[at + 6] = be - (bigHi - bs);
+        double[] b = big;
+        if (b != null) {
+            int parent = 2 * node;
+            int left = 2 * parent;
+            b[parent] = b[left];
+            b[parent + 1] = b[left + 1];
+            DoubleDouble.addTo(b, parent, b[left + 2], b[left + 3]);
         }
+    }
+
+    /** The big sums, allocated on the first value of magnitude 2^512 or more: zero sums are the right start. */
+    private double[] bigNodes() {
+        if (big == null) {
+            big = new double[4 * capacity];
+        }
+        return big;
+    }
+
+    /**
+     * The big sums' array, or null while the ring has no value of magnitude 2^512 or more; node {@code n}'s
+     * {@code hi, lo} are at {@code 2n, 2n + 1}. Valid until the next change to the ring.
+     */
+    double[] big() {
+        return big;
     }
 
     /**
@@ -414,16 +438,19 @@ public final class SliceRing {
         int left = l + capacity;
         int right = h + capacity + 1;
         double[] n = nodes;
+        double[] b = big;
         while (left < right) {
             if ((left & 1) == 1) {
                 int at = left * STRIDE;
-                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5], n[at + 6]);
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4],
+                        b == null ? 0 : b[2 * left], b == null ? 0 : b[2 * left + 1]);
                 left++;
             }
             if ((right & 1) == 1) {
                 right--;
                 int at = right * STRIDE;
-                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5], n[at + 6]);
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4],
+                        b == null ? 0 : b[2 * right], b == null ? 0 : b[2 * right + 1]);
             }
             left >>>= 1;
             right >>>= 1;
@@ -553,7 +580,7 @@ public final class SliceRing {
      * @return the high part, 0 when the slice has no such value
      */
     public double sliceBigHi(long slice) {
-        return nodes[leaf(slice) + 5];
+        return big == null ? 0 : big[2 * (capacity + (int) (slice & mask))];
     }
 
     /**
@@ -563,7 +590,7 @@ public final class SliceRing {
      * @return the low part
      */
     public double sliceBigLo(long slice) {
-        return nodes[leaf(slice) + 6];
+        return big == null ? 0 : big[2 * (capacity + (int) (slice & mask)) + 1];
     }
 
     /**

@@ -14,7 +14,7 @@ package io.github.flinkkafkaavg.core.engine;
  */
 final class WindowCursor {
 
-    /** Per front slice, as in {@link SliceRing}'s nodes: count, sumHi, sumLo, min, max, bigHi, bigLo. */
+    /** Per front slice, as in {@link SliceRing}'s nodes: count, sumHi, sumLo, min, max. */
     private static final int STRIDE = SliceRing.STRIDE;
     static final long NONE = Long.MIN_VALUE;
 
@@ -23,15 +23,15 @@ final class WindowCursor {
     private long m;
     private long b;
     private double[] front = new double[16 * STRIDE];
+    /** The front's suffix sums of values of magnitude 2^512 and more, {hi, lo} per slice; null when the ring has none. */
+    private double[] frontBig;
     private int frontMask = 15;
     private boolean frontDirty;
     private double backCount;
-    private double backHi;
-    private double backLo;
+    /** The back's sums: {hi, lo} of the ordinary values, then {hi, lo} of the big ones, scaled (DoubleDouble.BIG). */
+    private final double[] back = new double[4];
     private double backMin = Double.POSITIVE_INFINITY;
     private double backMax = Double.NEGATIVE_INFINITY;
-    private double backBigHi;
-    private double backBigLo;
 
     /** Positions the cursor on window {@code window} = slices {@code [start, end)}, sliding from where it is. */
     void moveTo(long window, long start, long end, long slide, long size, SliceRing ring) {
@@ -66,9 +66,9 @@ final class WindowCursor {
         if (slice >= m && slice < b) {
             backCount++;
             if (DoubleDouble.isBig(value)) {
-                addToBackBig(value * DoubleDouble.SCALE_DOWN, 0);
+                DoubleDouble.addTo(back, 2, value * DoubleDouble.SCALE_DOWN);
             } else {
-                addToBack(value, 0);
+                DoubleDouble.addTo(back, 0, value);
             }
             backMin = Math.min(backMin, value);
             backMax = Math.max(backMax, value);
@@ -80,11 +80,13 @@ final class WindowCursor {
     void result(SliceRing.Aggregate out) {
         out.reset();
         if (a < m) {
-            int at = (int) (a & frontMask) * STRIDE;
-            out.combine((long) front[at], front[at + 1], front[at + 2], front[at + 3], front[at + 4], front[at + 5],
-                    front[at + 6]);
+            int slot = (int) (a & frontMask);
+            int at = slot * STRIDE;
+            double[] bigs = frontBig;
+            out.combine((long) front[at], front[at + 1], front[at + 2], front[at + 3], front[at + 4],
+                    bigs == null ? 0 : bigs[2 * slot], bigs == null ? 0 : bigs[2 * slot + 1]);
         }
-        out.combine((long) backCount, backHi, backLo, backMin, backMax, backBigHi, backBigLo);
+        out.combine((long) backCount, back[0], back[1], backMin, backMax, back[2], back[3]);
     }
 
     private void push(SliceRing ring, long slice) {
@@ -97,37 +99,20 @@ final class WindowCursor {
             return;
         }
         backCount += n[at];
-        addToBack(n[at + 1], n[at + 2]);
-        if (n[at + 5] != 0 || n[at + 6] != 0) {
-            addToBackBig(n[at + 5], n[at + 6]);
+        DoubleDouble.addTo(back, 0, n[at + 1], n[at + 2]);
+        double[] bigs = ring.big();
+        if (bigs != null) {
+            int node = 2 * (at / STRIDE);
+            DoubleDouble.addTo(back, 2, bigs[node], bigs[node + 1]);
         }
         backMin = Math.min(backMin, n[at + 3]);
         backMax = Math.max(backMax, n[at + 4]);
     }
 
-    private void addToBack(double hi, double lo) {
-        double s = backHi + hi;
-        double bb = s - backHi;
-        double e = (backHi - (s - bb)) + (hi - bb) + backLo + lo;
-        backHi = s + e;
-        backLo = e - (backHi - s);
-    }
-
-    private void addToBackBig(double hi, double lo) {
-        double s = backBigHi + hi;
-        double bb = s - backBigHi;
-        double e = (backBigHi - (s - bb)) + (hi - bb) + backBigLo + lo;
-        backBigHi = s + e;
-        backBigLo = e - (backBigHi - s);
-    }
-
     private void flip(SliceRing ring) {
         m = b;
         backCount = 0;
-        backHi = 0;
-        backLo = 0;
-        backBigHi = 0;
-        backBigLo = 0;
+        java.util.Arrays.fill(back, 0);
         backMin = Double.POSITIVE_INFINITY;
         backMax = Double.NEGATIVE_INFINITY;
         buildFront(ring, b);
@@ -146,8 +131,6 @@ final class WindowCursor {
         double lo = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        double bigHi = 0;
-        double bigLo = 0;
         double[] n = ring.nodes();
         for (long i = until - 1; i >= a; i--) {
             int leaf = ring.leafOffset(i);
@@ -160,13 +143,6 @@ final class WindowCursor {
                 lo = e - (hi - s);
                 min = Math.min(min, n[leaf + 3]);
                 max = Math.max(max, n[leaf + 4]);
-                if (n[leaf + 5] != 0 || n[leaf + 6] != 0) {
-                    double bs = bigHi + n[leaf + 5];
-                    double bbb = bs - bigHi;
-                    double be = (bigHi - (bs - bbb)) + (n[leaf + 5] - bbb) + bigLo + n[leaf + 6];
-                    bigHi = bs + be;
-                    bigLo = be - (bigHi - bs);
-                }
             }
             int at = (int) (i & frontMask) * STRIDE;
             front[at] = count;
@@ -174,9 +150,31 @@ final class WindowCursor {
             front[at + 2] = lo;
             front[at + 3] = min;
             front[at + 4] = max;
-            front[at + 5] = bigHi;
-            front[at + 6] = bigLo;
         }
+        buildFrontBig(ring, until);
         frontDirty = false;
+    }
+
+    /** The big sums' suffixes over [a, until), as {@link #buildFront} does for the others; none when the ring has none. */
+    private void buildFrontBig(SliceRing ring, long until) {
+        double[] bigs = ring.big();
+        if (bigs == null) {
+            frontBig = null;
+            return;
+        }
+        if (frontBig == null || frontBig.length < 2 * (frontMask + 1)) {
+            frontBig = new double[2 * (frontMask + 1)];
+        }
+        double[] sum = new double[2];
+        for (long i = until - 1; i >= a; i--) {
+            int leaf = ring.leafOffset(i);
+            if (leaf >= 0) {
+                int node = 2 * (leaf / STRIDE);
+                DoubleDouble.addTo(sum, 0, bigs[node], bigs[node + 1]);
+            }
+            int slot = (int) (i & frontMask);
+            frontBig[2 * slot] = sum[0];
+            frontBig[2 * slot + 1] = sum[1];
+        }
     }
 }
