@@ -653,7 +653,7 @@ public final class SlidingAverage<T> {
         }
         KafkaChecks.TopicTimestamps topic = kafkaCheckTimeout == null ? KafkaChecks.TopicTimestamps.KAFKA_DEFAULTS
                 : KafkaChecks.verify(input, outputs(), env.getParallelism(), kafkaCheckTimeout);
-        Duration[] bounds = timeBounds(topic, this.output.topic, problems);
+        TimeBounds bounds = timeBounds(topic, this.output.topic, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("SlidingAverage is not configured correctly:\n  - "
                     + String.join("\n  - ", problems));
@@ -698,7 +698,7 @@ public final class SlidingAverage<T> {
                     .uid(name + "-dead-letter-log").sinkTo(new DiscardingSink<>());
         }
 
-        Pipeline pipeline = average(samples, bounds);
+        Pipeline pipeline = average(samples);
         if (lastN > 0) {
             @SuppressWarnings("unchecked")
             DataStream<MovingAverage<String>> results = (DataStream<MovingAverage<String>>) pipeline.results;
@@ -740,14 +740,18 @@ public final class SlidingAverage<T> {
                     + String.join("\n  - ", problems));
         }
         OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
-        Duration[] bounds = {maxFutureEventTime, maxPastEventTime};
+        TimeBounds bounds = new TimeBounds(maxFutureEventTime, maxPastEventTime);
         SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(key, value, eventTimeLimits(bounds),
                 invalid), SampleDeserializer.sampleType()).name(name + ": key and value").uid(name + "-to-sample");
-        Pipeline averaged = average(samples, bounds);
+        Pipeline averaged = average(samples);
         return new Pipeline(averaged.results, null, averaged.lateRecords, samples.getSideOutput(invalid));
     }
 
-    private Pipeline average(SingleOutputStreamOperator<Sample> samples, Duration[] bounds) {
+    /**
+     * The averaging of samples whose event times were checked on the way in (decoding, or {@code ToSample}): the
+     * operator checks only what needs no clock again — a record that waited in a buffer must not turn invalid there.
+     */
+    private Pipeline average(SingleOutputStreamOperator<Sample> samples) {
         KeyedStream<Sample, String> keyed = samples.keyBy(Sample::key, Types.STRING);
         if (lastN > 0) {
             MovingAverages averages = MovingAverages.lastN(lastN);
@@ -760,7 +764,7 @@ public final class SlidingAverage<T> {
             return new Pipeline(averages.apply(keyed, Sample::value).uid(name + "-average"), null, null, null);
         }
         OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
-        SingleOutputStreamOperator<WindowAverage<String>> results = slidingAverages(bounds)
+        SingleOutputStreamOperator<WindowAverage<String>> results = slidingAverages(TimeBounds.NONE)
                 .lateRecords(lateTag)
                 .apply(keyed, Sample::value)
                 .uid(name + "-average");
@@ -880,9 +884,9 @@ public final class SlidingAverage<T> {
      * defaults from what the topic accepts. Settings that let through refused results are added to
      * {@code problems}; a configuration that can still produce them with the defaults is logged.
      */
-    private Duration[] timeBounds(KafkaChecks.TopicTimestamps topic, String topicName, List<String> problems) {
+    private TimeBounds timeBounds(KafkaChecks.TopicTimestamps topic, String topicName, List<String> problems) {
         if (topic == null || topic.logAppendTime()) {
-            return new Duration[] {maxFutureEventTime, maxPastEventTime};
+            return new TimeBounds(maxFutureEventTime, maxPastEventTime);
         }
         long widest = lastN > 0 ? 0 : specs().stream().mapToLong(WindowSpec::sizeMillis).max().orElse(0);
         boolean earlyFires = lastN == 0 && (input.bounded || closeWindowsWhenIdle != null);
@@ -925,31 +929,36 @@ public final class SlidingAverage<T> {
                         + " clock (message.timestamp.before.max.ms). Lower it to at most " + Duration.ofMillis(before));
             }
         }
-        return new Duration[] {future, past};
+        return new TimeBounds(future, past);
+    }
+
+    /** How far ahead of and behind the processing clock an event time may be; null for no bound. */
+    private record TimeBounds(Duration ahead, Duration behind) {
+        static final TimeBounds NONE = new TimeBounds(null, null);
     }
 
     /**
      * The event times the pipeline averages: those its windows can be computed for and whose results Kafka accepts
      * (none before 1970), within {@code bounds} of the processing clock.
      */
-    private EventTimeLimits eventTimeLimits(Duration[] bounds) {
+    private EventTimeLimits eventTimeLimits(TimeBounds bounds) {
         if (lastN > 0) {
             return EventTimeLimits.none().atLeast(0, "its result would carry this timestamp, and Kafka refuses negative"
                     + " timestamps; check the clock or the field the event time is read from")
-                    .maxAhead(bounds[0]).maxBehind(bounds[1]);
+                    .maxAhead(bounds.ahead()).maxBehind(bounds.behind());
         }
         return slidingAverages(bounds).eventTimeLimits();
     }
 
-    private SlidingAverages slidingAverages(Duration[] bounds) {
+    private SlidingAverages slidingAverages(TimeBounds bounds) {
         SlidingAverages averages = SlidingAverages.over(specs().toArray(new WindowSpec[0]))
                 .allowedLateness(allowedLateness)
                 .rejectPreEpochEventTimes();
-        if (bounds[0] != null) {
-            averages = averages.maxFutureEventTime(bounds[0]);
+        if (bounds.ahead() != null) {
+            averages = averages.maxFutureEventTime(bounds.ahead());
         }
-        if (bounds[1] != null) {
-            averages = averages.maxPastEventTime(bounds[1]);
+        if (bounds.behind() != null) {
+            averages = averages.maxPastEventTime(bounds.behind());
         }
         return averages;
     }

@@ -108,14 +108,7 @@ class HostileValuesITCase {
 
         StreamExecutionEnvironment env = env();
         String job = "hostile-" + UUID.randomUUID();
-        SlidingAverage.of(Tick.class)
-                .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
-                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
-                .maxOutOfOrderness(Duration.ofSeconds(2))
-                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic(out))
-                .deadLetters(KafkaOut.topic(dlq))
-                .build(env);
+        averaging(in, out).deadLetters(KafkaOut.topic(dlq)).build(env);
         env.execute(job);
 
         Map<String, String> reasons = new LinkedHashMap<>();
@@ -209,13 +202,7 @@ class HostileValuesITCase {
 
         StreamExecutionEnvironment env = env();
         String job = "hostile-mix-" + UUID.randomUUID();
-        SlidingAverage.of(Tick.class)
-                .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
-                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
-                .maxOutOfOrderness(Duration.ofSeconds(2))
-                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic(out))
-                .build(env);
+        averaging(in, out).build(env);
         env.execute(job);
 
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(KAFKA.bootstrapServers(), out, true)) {
@@ -238,6 +225,16 @@ class HostileValuesITCase {
                 return ts;
             }
         }
+    }
+
+    /** The user's job: typed JSON, 10 s windows sliding by 2 s, exactly-once output, all defaults otherwise. */
+    private static SlidingAverage<Tick> averaging(String in, String out) {
+        return SlidingAverage.of(Tick.class)
+                .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
+                .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
+                .maxOutOfOrderness(Duration.ofSeconds(2))
+                .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(out));
     }
 
     private static StreamExecutionEnvironment env() {
