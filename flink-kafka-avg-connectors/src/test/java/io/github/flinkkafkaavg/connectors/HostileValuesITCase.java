@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.flinkkafkaavg.connectors.testutils.CapturedLogs;
 import io.github.flinkkafkaavg.connectors.testutils.CountingMetricReporter;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
@@ -225,6 +226,39 @@ class HostileValuesITCase {
                 return ts;
             }
         }
+    }
+
+    /**
+     * A field renamed upstream turns every record into a dead letter; a bounded job used to finish "successfully" with
+     * nothing to say. It still finishes (no limit set), but logs one ERROR with the share and the reason.
+     */
+    @Test
+    void aJobWhoseRecordsAreAllDeadLettersSaysSoOnceWithTheReason() throws Exception {
+        String in = "in-" + UUID.randomUUID();
+        String out = "out-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(in, 2);
+        KAFKA.cluster().createTopic(out, 2);
+        long base = System.currentTimeMillis() - 60_000;
+        List<byte[][]> records = new ArrayList<>();
+        for (int i = 0; i < 150; i++) { // one key, so one partition and one reading task
+            String json = "{\"id\":\"k\",\"px\":" + (20 + i % 7) + ",\"ts\":" + (base + i * 100L) + "}";
+            records.add(new byte[][] {"k".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)});
+        }
+        produce(in, records);
+        StreamExecutionEnvironment env = env();
+        String job = "typo-" + UUID.randomUUID();
+        averaging(in, out).build(env);
+        List<String> alarms;
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            env.execute(job);
+            alarms = logs.containing("could not be averaged");
+        }
+        assertThat(alarms).hasSize(1);
+        assertThat(alarms.get(0)).contains("100.0% of the 100 records read from Kafka " + in + " could not be averaged"
+                + " (100 dead letters); the most common reason, 100 times: field \"value\" is missing; expected a"
+                + " number. Check the input format and the key, value and event-time settings");
+        assertThat(TopicReader.readAll(KAFKA.bootstrapServers(), out, true)).isEmpty();
+        assertThat(Counters.of(job).deadLetters()).isEqualTo(150);
     }
 
     /** The user's job: typed JSON, 10 s windows sliding by 2 s, exactly-once output, all defaults otherwise. */

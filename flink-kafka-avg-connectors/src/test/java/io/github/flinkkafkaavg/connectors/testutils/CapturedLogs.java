@@ -1,4 +1,4 @@
-package io.github.flinkkafkaavg.connectors.security;
+package io.github.flinkkafkaavg.connectors.testutils;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,9 +16,9 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Every log event of this JVM at DEBUG and above, with its stack trace, while open; the console keeps its own level.
- * For tests that assert a text (a password) never reaches the logs.
+ * For tests that assert a text (a password) never reaches the logs, or that a line does.
  */
-final class CapturedLogs extends AbstractAppender implements AutoCloseable {
+public final class CapturedLogs extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
@@ -42,7 +42,12 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         context.updateLoggers();
     }
 
-    static CapturedLogs capture() {
+    /**
+     * Starts capturing.
+     *
+     * @return the capture; close it to restore the loggers
+     */
+    public static CapturedLogs capture() {
         return new CapturedLogs();
     }
 
@@ -58,12 +63,22 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         lines.add(line.toString());
     }
 
-    List<String> lines() {
+    /**
+     * Every line captured so far.
+     *
+     * @return the lines
+     */
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
-    /** The lines containing the text (none, one hopes). */
-    List<String> containing(String text) {
+    /**
+     * The lines containing the text.
+     *
+     * @param text what to look for
+     * @return the lines
+     */
+    public List<String> containing(String text) {
         return lines.stream().filter(l -> l.contains(text)).toList();
     }
 
