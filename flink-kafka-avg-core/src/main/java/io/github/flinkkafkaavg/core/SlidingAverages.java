@@ -213,15 +213,6 @@ public final class SlidingAverages {
         return keyed.transform(name, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);
     }
 
-    /**
-     * The window specs, in order.
-     *
-     * @return the specs
-     */
-    public List<WindowSpec> specs() {
-        return specs;
-    }
-
     @Override
     public String toString() {
         return "SlidingAverages{specs=" + specs + ", allowedLateness=" + allowedLateness + "ms}";
