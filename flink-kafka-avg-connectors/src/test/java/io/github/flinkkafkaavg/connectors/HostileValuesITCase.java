@@ -3,7 +3,7 @@ package io.github.flinkkafkaavg.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.testutils.CapturedLogs;
-import io.github.flinkkafkaavg.connectors.testutils.CountingMetricReporter;
+import io.github.flinkkafkaavg.connectors.testutils.CapturingMetricReporter;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;
@@ -54,7 +54,7 @@ class HostileValuesITCase {
 
     private static Configuration reporting() {
         Configuration conf = new Configuration();
-        conf.setString("metrics.reporter.count.factory.class", CountingMetricReporter.class.getName());
+        conf.setString("metrics.reporter.capture.factory.class", CapturingMetricReporter.class.getName());
         return conf;
     }
 
@@ -284,9 +284,9 @@ class HostileValuesITCase {
     /** A finished job's counters, summed over its subtasks; they must account for every record read. */
     private record Counters(long read, long deadLetters, long averaged, long late, long invalid) {
         static Counters of(String job) {
-            Counters c = new Counters(CountingMetricReporter.sum(job, "numRecordsRead"),
-                    CountingMetricReporter.sum(job, "numDeadLetters"), CountingMetricReporter.sum(job, "numRecordsAveraged"),
-                    CountingMetricReporter.sum(job, "numLateRecords"), CountingMetricReporter.sum(job, "numInvalidRecords"));
+            Counters c = new Counters(CapturingMetricReporter.sum(job, "numRecordsRead"),
+                    CapturingMetricReporter.sum(job, "numDeadLetters"), CapturingMetricReporter.sum(job, "numRecordsAveraged"),
+                    CapturingMetricReporter.sum(job, "numLateRecords"), CapturingMetricReporter.sum(job, "numInvalidRecords"));
             System.out.printf("[hostile] %s: numRecordsRead=%d numDeadLetters=%d numRecordsAveraged=%d numLateRecords=%d"
                     + " numInvalidRecords=%d%n", job, c.read, c.deadLetters, c.averaged, c.late, c.invalid);
             assertThat(c.read).as("records read = dead letters + averaged + late + invalid")

@@ -32,6 +32,7 @@ public final class DecodeErrors {
     private static final Pattern NULL_CREATOR = Pattern.compile("Null value for creator property '([^']*)'");
     private static final Pattern FROM_KIND = Pattern.compile("from (Array|Object|String|Boolean|Integer|Number"
             + "|Floating-point|Null|Embedded Object) value");
+    private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '([^']*)'");
 
     private DecodeErrors() {}
 
@@ -226,7 +227,7 @@ public final class DecodeErrors {
             return "no detail";
         }
         String text = oneLine(message);
-        Matcher nonStandard = Pattern.compile("Non-standard token '([^']*)'").matcher(text);
+        Matcher nonStandard = NON_STANDARD.matcher(text);
         if (nonStandard.find()) {
             return nonStandard.group(1) + " is not a JSON value (JSON has no NaN or Infinity)";
         }
