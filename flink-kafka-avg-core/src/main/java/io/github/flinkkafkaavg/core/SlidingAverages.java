@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.core;
 
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
+import io.github.flinkkafkaavg.core.engine.HeaderCache;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.operators.SlidingAverageOperator;
 import io.github.flinkkafkaavg.core.typeutils.WindowAverageTypeInfo;
@@ -54,9 +55,10 @@ public final class SlidingAverages {
     private final boolean rejectPreEpoch;
     private final Duration maxFuture;
     private final Duration maxPast;
+    private final int cachedHeaders;
 
     private SlidingAverages(List<WindowSpec> specs, long allowedLateness, OutputTag<?> lateTag, OutputTag<?> invalidTag,
-            boolean rejectPreEpoch, Duration maxFuture, Duration maxPast) {
+            boolean rejectPreEpoch, Duration maxFuture, Duration maxPast, int cachedHeaders) {
         this.specs = specs;
         this.allowedLateness = allowedLateness;
         this.lateTag = lateTag;
@@ -64,6 +66,7 @@ public final class SlidingAverages {
         this.rejectPreEpoch = rejectPreEpoch;
         this.maxFuture = maxFuture;
         this.maxPast = maxPast;
+        this.cachedHeaders = cachedHeaders;
     }
 
     /**
@@ -88,7 +91,7 @@ public final class SlidingAverages {
             }
             list.add(spec);
         }
-        return new SlidingAverages(List.copyOf(list), 0, null, null, false, null, null);
+        return new SlidingAverages(List.copyOf(list), 0, null, null, false, null, null, HeaderCache.DEFAULT_CAPACITY);
     }
 
     /**
@@ -102,7 +105,8 @@ public final class SlidingAverages {
         if (lateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + lateness);
         }
-        return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast);
+        return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast,
+                cachedHeaders);
     }
 
     /**
@@ -114,7 +118,7 @@ public final class SlidingAverages {
      */
     public <T> SlidingAverages lateRecords(OutputTag<T> tag) {
         return new SlidingAverages(specs, allowedLateness, Objects.requireNonNull(tag, "tag"), invalidTag, rejectPreEpoch,
-                maxFuture, maxPast);
+                maxFuture, maxPast, cachedHeaders);
     }
 
     /**
@@ -127,7 +131,7 @@ public final class SlidingAverages {
      */
     public <T> SlidingAverages invalidRecords(OutputTag<T> tag) {
         return new SlidingAverages(specs, allowedLateness, lateTag, Objects.requireNonNull(tag, "tag"), rejectPreEpoch,
-                maxFuture, maxPast);
+                maxFuture, maxPast, cachedHeaders);
     }
 
     /**
@@ -138,7 +142,7 @@ public final class SlidingAverages {
      * @return a new configuration
      */
     public SlidingAverages rejectPreEpochEventTimes() {
-        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, true, maxFuture, maxPast);
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, true, maxFuture, maxPast, cachedHeaders);
     }
 
     /**
@@ -154,7 +158,7 @@ public final class SlidingAverages {
         if (ahead.isNegative()) {
             throw new IllegalArgumentException("maxFutureEventTime must be 0 or more, but was " + ahead);
         }
-        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, ahead, maxPast);
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, ahead, maxPast, cachedHeaders);
     }
 
     /**
@@ -170,7 +174,21 @@ public final class SlidingAverages {
         if (behind.isNegative()) {
             throw new IllegalArgumentException("maxPastEventTime must be 0 or more, but was " + behind);
         }
-        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, behind);
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, behind, cachedHeaders);
+    }
+
+    /**
+     * On a backend that serializes state (RocksDB, ForSt): the most keys whose changed {@code KeyHeader}s wait on
+     * the heap before all are written ({@link HeaderCache}, default {@value HeaderCache#DEFAULT_CAPACITY}). A key's
+     * records between two checkpoints then cost one backend read and write for all of them; the heap holds at most
+     * a few hundred bytes per key. 0 writes every record's header at once. No effect on the heap backend.
+     *
+     * @param keys 0 or more
+     * @return a new configuration
+     */
+    public SlidingAverages headerCacheSize(int keys) {
+        new HeaderCache<>(keys); // refuses a negative bound with the rule's one wording
+        return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast, keys);
     }
 
     /**
@@ -207,7 +225,7 @@ public final class SlidingAverages {
         Objects.requireNonNull(value, "value function");
         SlidingWindowEngine engine = new SlidingWindowEngine(specs, allowedLateness);
         SlidingAverageOperator<T, K> operator = new SlidingAverageOperator<>(
-                engine, eventTimeLimits(engine), value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag);
+                engine, eventTimeLimits(engine), value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag, cachedHeaders);
         // No automatic uid: two averages in one job would clash. Users set .uid(...) for savepoint compatibility.
         String name = "SlidingAverage(" + specs.stream().map(WindowSpec::label).collect(Collectors.joining(", ")) + ")";
         return keyed.transform(name, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);

@@ -8,14 +8,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * Plays the Flink operator's part for engine tests: one KeyState per key, timers fired as the watermark passes.
- * Deferred, it plays the operator on a serializing backend (RocksDB): every read is a fresh copy of saved bytes,
- * a record goes through the key's {@link KeyHeader} first, and the slices are loaded only when the engine asks.
+ * Plays Flink's part for engine tests around the same {@link KeyedSlidingWindows} the operator uses: keyed storage
+ * and a timer service that fires due timers in time order as the watermark passes them. Deferred, the storage is
+ * a serializing backend's (RocksDB's): every value is kept as bytes and every read is a fresh copy, so the
+ * {@link KeyedSlidingWindows.Layout#HEADER_FIRST} layout runs, with a small header cache that fills often.
  */
 final class EngineHost {
 
@@ -25,45 +30,61 @@ final class EngineHost {
         }
     }
 
+    private record Timer(long time, String key) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer other) {
+            int byTime = Long.compare(time, other.time);
+            return byTime != 0 ? byTime : key.compareTo(other.key);
+        }
+    }
+
+    /** Deferred, fewer keys than the random streams use, so that a full cache is written often. */
+    static final int CACHED_HEADERS = 3;
+
     final SlidingWindowEngine engine;
+    final boolean deferred;
+    final KeyedSlidingWindows<String> windows;
+    /** In place: each key's live state, as the heap backend holds it. */
     final Map<String, SlidingWindowEngine.KeyState> states = new HashMap<>();
     final List<Emission> emitted = new ArrayList<>();
     long watermark = Long.MIN_VALUE;
     long late;
     long tooFar;
+    /** Backend accesses, as a serializing backend would pay for them. */
+    long sliceReads;
+    long sliceWrites;
+    long headerWrites;
 
-    final boolean deferred;
-    final Map<String, byte[]> savedSlices = new HashMap<>();
-    final Map<String, byte[]> savedHeaders = new HashMap<>();
-    /** Records that the header alone took, to show the deferred path was used. */
-    long deferredAdds;
-    /** Fires that saved only the header and left the saved slices as they were. */
-    long firesKeepingSlices;
-    /** Fires that found saved slices the header no longer counts as live (left by a fire that kept them). */
-    long staleLoads;
+    private final Map<String, byte[]> savedSlices = new HashMap<>();
+    private final Map<String, byte[]> savedHeaders = new HashMap<>();
+    private final TreeSet<Timer> timers = new TreeSet<>();
+    private String currentKey;
+    /** While timers fire: a timer registered at or before this watermark would never fire in order. */
+    private long firing = Long.MIN_VALUE;
 
     EngineHost(SlidingWindowEngine engine) {
         this(engine, false);
     }
 
     EngineHost(SlidingWindowEngine engine, boolean deferred) {
+        this(engine, deferred, CACHED_HEADERS);
+    }
+
+    EngineHost(SlidingWindowEngine engine, boolean deferred, int cachedHeaders) {
         this.engine = engine;
         this.deferred = deferred;
+        this.windows = new KeyedSlidingWindows<>(engine, new Store(), new Timers(),
+                deferred ? KeyedSlidingWindows.Layout.HEADER_FIRST : KeyedSlidingWindows.Layout.IN_PLACE,
+                cachedHeaders);
     }
 
     SlidingWindowEngine.Outcome element(String key, long ts, double value) {
-        if (deferred) {
-            return deferredElement(key, ts, value);
-        }
-        SlidingWindowEngine.KeyState state = states.computeIfAbsent(key, k -> new SlidingWindowEngine.KeyState());
-        SlidingWindowEngine.Outcome outcome = engine.onElement(state, ts, value, watermark, sink(key));
+        currentKey = key;
+        SlidingWindowEngine.Outcome outcome = io(() -> windows.onElement(ts, value, watermark, sink(key)));
         if (outcome == SlidingWindowEngine.Outcome.LATE) {
             late++;
         } else if (outcome == SlidingWindowEngine.Outcome.TOO_FAR_AHEAD) {
             tooFar++;
-        }
-        if (state.isEmpty()) {
-            states.remove(key);
         }
         return outcome;
     }
@@ -73,95 +94,43 @@ final class EngineHost {
             return;
         }
         watermark = wm;
-        if (deferred) {
-            deferredWatermark(wm);
-            return;
+        firing = wm;
+        while (!timers.isEmpty() && timers.first().time() <= wm) {
+            Timer due = timers.pollFirst();
+            currentKey = due.key();
+            io(() -> {
+                windows.onTimer(due.time(), wm, sink(due.key()));
+                return null;
+            });
         }
-        for (var it = states.entrySet().iterator(); it.hasNext(); ) {
-            var entry = it.next();
-            SlidingWindowEngine.KeyState state = entry.getValue();
-            if (state.timer() != SlidingWindowEngine.NO_TIMER && state.timer() <= wm) {
-                engine.onTimer(state, wm, sink(entry.getKey()));
-                if (state.timer() != SlidingWindowEngine.NO_TIMER && state.timer() <= wm) {
-                    throw new AssertionError("engine set a timer " + state.timer() + " that is already due at " + wm);
-                }
-            }
-            if (state.isEmpty()) {
-                it.remove();
-            }
-        }
+        firing = Long.MIN_VALUE;
     }
 
-    /** What SlidingAverageOperator does per record on a serializing backend. */
-    private SlidingWindowEngine.Outcome deferredElement(String key, long ts, double value) {
-        KeyHeader header = header(key);
-        if (header == null) {
-            SlidingWindowEngine.KeyState saved = slices(key);
-            header = saved == null ? new KeyHeader() : KeyHeader.of(saved);
-        }
-        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, ts, value, watermark);
-        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
-            deferredAdds++;
-            save(key, null, header);
-        } else if (outcome == null) {
-            boolean hadPending = header.pendingSlices() > 0;
-            SlidingWindowEngine.KeyState state = engine.load(slices(key), header);
-            outcome = engine.onElement(state, ts, value, watermark, sink(key));
-            if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
-                save(key, state, KeyHeader.of(state));
-            }
-        }
-        if (outcome == SlidingWindowEngine.Outcome.LATE) {
-            late++;
-        } else if (outcome == SlidingWindowEngine.Outcome.TOO_FAR_AHEAD) {
-            tooFar++;
-        }
-        return outcome;
+    /** Records the header alone took, to show the deferred path was used. */
+    long deferredAdds() {
+        return windows.headerOnlyRecords;
     }
 
-    /** What SlidingAverageOperator does per timer on a serializing backend. */
-    private void deferredWatermark(long wm) {
-        for (String key : savedKeys()) {
-            KeyHeader header = header(key);
-            SlidingWindowEngine.KeyState saved = slices(key);
-            if (header != null && saved != null && !saved.isEmpty() && (header.isEmpty() || saved.ring().base() < header.base())) {
-                staleLoads++;
-            }
-            SlidingWindowEngine.KeyState state = header == null ? saved : engine.load(saved, header);
-            if (state == null || state.timer() == SlidingWindowEngine.NO_TIMER || state.timer() > wm) {
-                continue; // not due: nothing saved, as the operator saves nothing before its timer fires
-            }
-            engine.onTimer(state, wm, sink(key));
-            if (state.timer() != SlidingWindowEngine.NO_TIMER && state.timer() <= wm) {
-                throw new AssertionError("engine set a timer " + state.timer() + " that is already due at " + wm);
-            }
-            if (state.isEmpty()) {
-                savedSlices.remove(key);
-                savedHeaders.remove(key);
-            } else if (header != null && header.keepAfterFire(state)) {
-                firesKeepingSlices++;
-                save(key, null, header);
-            } else {
-                save(key, state, KeyHeader.of(state));
-            }
-        }
+    /** Fires that saved only the header and left the saved slices as they were. */
+    long firesKeepingSlices() {
+        return windows.firesKeepingSlices;
+    }
+
+    /** Fires that found saved slices the header no longer counts as live (left by a fire that kept them). */
+    long staleLoads() {
+        return windows.staleLoads;
     }
 
     /**
      * Every key's live slices and bookkeeping as text — per slice its count, minimum and maximum, which do not
-     * depend on the order values were summed in — for comparing the two layouts. Deferred, each key is loaded as
-     * the next fire would load it.
+     * depend on the order values were summed in — for comparing the two layouts; each key as its next fire would
+     * load it.
      */
-    java.util.SortedMap<String, String> describe() {
-        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        if (deferred) {
-            for (String key : savedKeys()) {
-                KeyHeader header = header(key);
-                SlidingWindowEngine.KeyState state = header == null ? slices(key) : engine.load(slices(key), header);
-                out.put(key, describe(state));
-            }
-        } else {
-            states.forEach((key, state) -> out.put(key, describe(state)));
+    SortedMap<String, String> describe() {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String key : keys()) {
+            currentKey = key;
+            out.put(key, describe(io(windows::current)));
         }
         return out;
     }
@@ -180,49 +149,121 @@ final class EngineHost {
         return text.toString();
     }
 
-    /** Every key with a saved header or saved slices, in a fixed order. */
-    private java.util.SortedSet<String> savedKeys() {
-        java.util.SortedSet<String> keys = new java.util.TreeSet<>(savedHeaders.keySet());
+    /** Whether no key has anything stored, cached headers written first, as a snapshot would. */
+    boolean isEmpty() {
+        io(() -> {
+            windows.flush();
+            return null;
+        });
+        return states.isEmpty() && savedSlices.isEmpty() && savedHeaders.isEmpty();
+    }
+
+    /** Every key with stored state, cached headers written first, in a fixed order. */
+    private SortedSet<String> keys() {
+        isEmpty();
+        SortedSet<String> keys = new TreeSet<>(states.keySet());
+        keys.addAll(savedHeaders.keySet());
         keys.addAll(savedSlices.keySet());
         return keys;
     }
 
-    /** Whether no key has anything saved. */
-    boolean isEmpty() {
-        return deferred ? savedSlices.isEmpty() && savedHeaders.isEmpty() : states.isEmpty();
-    }
+    private final class Store implements KeyedSlidingWindows.Store<String> {
+        @Override
+        public String currentKey() {
+            return currentKey;
+        }
 
-    private KeyHeader header(String key) {
-        byte[] bytes = savedHeaders.get(key);
-        return bytes == null ? null : read(bytes, KeyHeaderSerializer.INSTANCE);
-    }
+        @Override
+        public void setCurrentKey(String key) {
+            currentKey = key;
+        }
 
-    private SlidingWindowEngine.KeyState slices(String key) {
-        byte[] bytes = savedSlices.get(key);
-        return bytes == null ? null : read(bytes, SlidingStateSerializer.INSTANCE);
-    }
+        @Override
+        public String copyKey(String key) {
+            return key;
+        }
 
-    private void save(String key, SlidingWindowEngine.KeyState state, KeyHeader header) {
-        try {
-            if (state != null) {
-                DataOutputSerializer out = new DataOutputSerializer(256);
-                SlidingStateSerializer.INSTANCE.serialize(state, out);
-                savedSlices.put(key, out.getCopyOfBuffer());
+        @Override
+        public SlidingWindowEngine.KeyState readSlices() {
+            sliceReads++;
+            if (!deferred) {
+                return states.get(currentKey);
+            }
+            byte[] bytes = savedSlices.get(currentKey);
+            return bytes == null ? null : read(bytes, SlidingStateSerializer.INSTANCE);
+        }
+
+        @Override
+        public void writeSlices(SlidingWindowEngine.KeyState slices) {
+            sliceWrites++;
+            if (!deferred) {
+                if (slices == null) {
+                    states.remove(currentKey);
+                } else {
+                    states.put(currentKey, slices);
+                }
+            } else if (slices == null) {
+                savedSlices.remove(currentKey);
+            } else {
+                savedSlices.put(currentKey, write(slices, SlidingStateSerializer.INSTANCE));
+            }
+        }
+
+        @Override
+        public KeyHeader readHeader() {
+            byte[] bytes = savedHeaders.get(currentKey);
+            return bytes == null ? null : read(bytes, KeyHeaderSerializer.INSTANCE);
+        }
+
+        @Override
+        public void writeHeader(KeyHeader header) {
+            headerWrites++;
+            if (header == null) {
+                savedHeaders.remove(currentKey);
+                return;
             }
             if (header.pendingSlices() > KeyHeader.MAX_PENDING_SLICES) {
                 throw new AssertionError("a header holds " + header.pendingSlices() + " pending slices");
             }
-            DataOutputSerializer out = new DataOutputSerializer(64);
-            KeyHeaderSerializer.INSTANCE.serialize(header, out);
-            savedHeaders.put(key, out.getCopyOfBuffer());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            savedHeaders.put(currentKey, write(header, KeyHeaderSerializer.INSTANCE));
         }
     }
 
+    private final class Timers implements KeyedSlidingWindows.Timers {
+        @Override
+        public void register(long time) {
+            if (time <= firing) {
+                throw new AssertionError("engine set a timer " + time + " that is already due at " + firing);
+            }
+            timers.add(new Timer(time, currentKey));
+        }
+
+        @Override
+        public void delete(long time) {
+            timers.remove(new Timer(time, currentKey));
+        }
+    }
+
+    private static <T> byte[] write(T value, TypeSerializer<T> serializer) {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        io(() -> {
+            serializer.serialize(value, out);
+            return null;
+        });
+        return out.getCopyOfBuffer();
+    }
+
     private static <T> T read(byte[] bytes, TypeSerializer<T> serializer) {
+        return io(() -> serializer.deserialize(new DataInputDeserializer(bytes)));
+    }
+
+    private interface Io<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T io(Io<T> action) {
         try {
-            return serializer.deserialize(new DataInputDeserializer(bytes));
+            return action.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

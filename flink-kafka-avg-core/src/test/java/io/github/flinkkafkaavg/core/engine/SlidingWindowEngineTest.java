@@ -187,9 +187,9 @@ class SlidingWindowEngineTest {
             assertThat(host.isEmpty()).as("state left after the final watermark").isTrue();
             assertThat(model.openWindows()).isZero();
             totalLate += model.lateRecords;
-            totalDeferred += host.deferredAdds;
-            totalKept += host.firesKeepingSlices;
-            totalStale += host.staleLoads;
+            totalDeferred += host.deferredAdds();
+            totalKept += host.firesKeepingSlices();
+            totalStale += host.staleLoads();
             totalRefires += model.emitted.size() - model.emitted.stream()
                     .map(m -> m.key() + "/" + m.spec() + "/" + m.start()).distinct().count();
         }

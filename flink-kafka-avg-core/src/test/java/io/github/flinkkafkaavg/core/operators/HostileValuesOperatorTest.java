@@ -6,6 +6,7 @@ import io.github.flinkkafkaavg.core.MovingAverage;
 import io.github.flinkkafkaavg.core.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.engine.HeaderCache;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.testutils.Reading;
 import java.math.BigDecimal;
@@ -199,7 +200,8 @@ class HostileValuesOperatorTest {
             Metrics metrics) throws Exception {
         SlidingWindowEngine engine = new SlidingWindowEngine(List.of(SPEC), 3_000);
         SlidingAverageOperator<Reading, String> operator =
-                new SlidingAverageOperator<>(engine, CONFIG.eventTimeLimits(), Reading::value, LATE, INVALID);
+                new SlidingAverageOperator<>(engine, CONFIG.eventTimeLimits(), Reading::value, LATE, INVALID,
+                        HeaderCache.DEFAULT_CAPACITY);
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowAverage<String>>(operator,
                 Reading::key, Types.STRING, new MockEnvironmentBuilder().setMetricGroup(metrics.task).build());
         StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.engine.HeaderCache;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.testutils.Reading;
 import io.github.flinkkafkaavg.core.typeutils.WindowAverageSerializer;
@@ -117,7 +118,7 @@ class SlidingAverageOperatorTest {
      */
     @Test
     void moreKeysThanTheHeaderCacheHoldsGiveTheHeapBackendsOutput() throws Exception {
-        List<Object> input = randomInput(new Random(11), 20_000, 2 * SlidingAverageOperator.MAX_CACHED_HEADERS);
+        List<Object> input = randomInput(new Random(11), 20_000, 2 * HeaderCache.DEFAULT_CAPACITY);
         List<String> onHeap = run("hashmap", input);
         assertThat(onHeap).hasSizeGreaterThan(10_000);
         assertThat(segments(run("rocksdb", input))).isEqualTo(segments(onHeap));
