@@ -262,7 +262,7 @@ class HostileValuesITCase {
     }
 
     /** The user's job: typed JSON, 10 s windows sliding by 2 s, exactly-once output, all defaults otherwise. */
-    private static SlidingAverage<Tick> averaging(String in, String out) {
+    private static SlidingAverage.Windowed<Tick> averaging(String in, String out) {
         return SlidingAverage.of(Tick.class)
                 .key(Tick::id).value(Tick::value).eventTime(Tick::ts)
                 .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))

@@ -141,8 +141,7 @@ class JobSavepointCompatibilityITCase {
         DataStream<Reading> readings = env.fromSource(source,
                 WatermarkStrategy.<Reading>forBoundedOutOfOrderness(outOfOrderness)
                         .withTimestampAssigner((r, ts) -> r.time().toEpochMilli()), "readings").uid("readings");
-        @SuppressWarnings("unchecked")
-        DataStream<WindowAverage<String>> results = (DataStream<WindowAverage<String>>) SlidingAverage.of(Reading.class)
+        DataStream<WindowAverage<String>> results = SlidingAverage.of(Reading.class)
                 .key(Reading::sensorId).value(Reading::celsius)
                 .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
                 .name("compat").apply(readings).results();

@@ -28,7 +28,7 @@ class KafkaChecksITCase {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    private static final SlidingAverage<Reading> AVERAGE = SlidingAverage.of(Reading.class)
+    private static final SlidingAverage.Windowed<Reading> AVERAGE = SlidingAverage.of(Reading.class)
             .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
             .window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(2));
 
@@ -111,7 +111,7 @@ class KafkaChecksITCase {
         String out = "out-" + in;
         String dlq = "dlq-" + in;
         KAFKA.cluster().createTopic(dlq, 1);
-        SlidingAverage<Reading> pipeline = AVERAGE
+        SlidingAverage.Windowed<Reading> pipeline = AVERAGE
                 .fromKafka(KafkaIn.topic(in).bootstrapServers(KAFKA.bootstrapServers()).createIfMissing(4, (short) 1))
                 .toKafka(KafkaOut.topic(out).createIfMissing(3, (short) 1))
                 .deadLetters(KafkaOut.topic(dlq).createIfMissing(5, (short) 1));

@@ -59,7 +59,7 @@ class SlidingAverageITCase {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     /** The typed pipeline most tests share; the builder is immutable, so each test specialises its own copy. */
-    private static final SlidingAverage<Reading> TEN_SECONDS_BY_TWO = SlidingAverage.of(Reading.class)
+    private static final SlidingAverage.Windowed<Reading> TEN_SECONDS_BY_TWO = SlidingAverage.of(Reading.class)
             .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
             .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
             .maxOutOfOrderness(Duration.ofSeconds(2));
@@ -279,12 +279,12 @@ class SlidingAverageITCase {
         DataStream<Reading> readings = env.fromData(input, TypeInformation.of(Reading.class)).setParallelism(1)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forBoundedOutOfOrderness(Duration.ofSeconds(2))
                         .withTimestampAssigner((r, ts) -> r.time().toEpochMilli())).setParallelism(1);
-        SlidingAverage.Pipeline pipeline = SlidingAverage.of(Reading.class)
+        SlidingAverage.Pipeline<Reading, WindowAverage<String>> pipeline = SlidingAverage.of(Reading.class)
                 .key(Reading::sensorId).value(Reading::celsius)
                 .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE))
                 .apply(readings);
         @SuppressWarnings("unchecked")
-        DataStream<WindowAverage<String>> results = (DataStream<WindowAverage<String>>) pipeline.results();
+        DataStream<WindowAverage<String>> results = pipeline.results();
         DataStream<String> all = results.map(r -> "R" + WindowAverageKafkaSerializerBridge.json(r))
                 .union(pipeline.invalidRecords().map(r -> "I" + r));
         List<String> lines = new ArrayList<>();

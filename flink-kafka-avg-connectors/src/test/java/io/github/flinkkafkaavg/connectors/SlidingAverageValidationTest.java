@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
@@ -17,41 +18,71 @@ class SlidingAverageValidationTest {
         return env;
     }
 
-    private static SlidingAverage<Reading> valid() {
+    /** Everything but the averaging. */
+    private static SlidingAverage<Reading> base() {
         return SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
-                .window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(2))
                 .fromKafka(KafkaIn.topic("in").bootstrapServers("127.0.0.1:9"))
                 .toKafka(KafkaOut.topic("out"));
     }
 
+    private static SlidingAverage.Windowed<Reading> valid() {
+        return base().window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(2));
+    }
+
     @Test
     void everyMissingPieceIsNamedWithItsFixInOneMessage() {
-        assertThatThrownBy(() -> SlidingAverage.of(Reading.class).build(checkpointing(1_000)))
+        assertThatThrownBy(() -> SlidingAverage.of(Reading.class).window(Duration.ofSeconds(1)).build(checkpointing(1_000)))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key(...) is not set: say which field to average under, e.g. .key(SensorReading::sensorId)")
                 .hasMessageContaining("value(...) is not set")
-                .hasMessageContaining("no window: call .window(size).slide(slide) for time-based averages, or .lastN(n)")
                 .hasMessageContaining("fromKafka(...) is not set")
                 .hasMessageContaining("toKafka(...) is not set");
     }
 
     @Test
     void slideLongerThanTheWindowIsRefusedWithBothValues() {
-        assertThatThrownBy(() -> valid().window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(30)).build(checkpointing(1_000)))
+        assertThatThrownBy(() -> base().window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(30)).build(checkpointing(1_000)))
                 .hasMessageContaining("window(PT10S)/slide(PT30S): window slide must be more than zero and at most the"
                         + " window size, which is 10000 ms, but was 30000 ms");
-        assertThatThrownBy(() -> valid().window(Duration.ofSeconds(-1)).build(checkpointing(1_000)))
+        assertThatThrownBy(() -> base().window(Duration.ofSeconds(-1)).build(checkpointing(1_000)))
                 .hasMessageContaining("window size must be positive, but was -1000 ms");
     }
 
+    /** Time windows and lastN are different stages: an option of one kind is not even offered on the other. */
     @Test
-    void windowAndLastNAreMutuallyExclusive() {
-        assertThatThrownBy(() -> valid().lastN(10).build(checkpointing(1_000)))
-                .hasMessageContaining("window(...) and lastN(10) are mutually exclusive");
-        assertThatThrownBy(() -> valid().windows(WindowSpec.tumbling(Duration.ofSeconds(5)),
-                WindowSpec.ofSizeAndSlide(Duration.ofSeconds(5), Duration.ofSeconds(1))).build(checkpointing(1_000)))
-                .hasMessageContaining("window(...) and windows(...) are mutually exclusive")
-                .hasMessageContaining("two window specs have the same size 5000 ms");
+    void eachStageOffersOnlyItsOwnOptions() {
+        assertThat(publicMethods(SlidingAverage.Windowed.class))
+                .contains("slide", "allowedLateness", "lateRecords", "closeWindowsWhenIdle", "build", "apply")
+                .doesNotContain("lastN", "emitOnlyWhenFull", "forgetKeysAfter", "window", "windows");
+        assertThat(publicMethods(SlidingAverage.LastN.class))
+                .contains("emitOnlyWhenFull", "forgetKeysAfter", "build", "apply")
+                .doesNotContain("slide", "allowedLateness", "lateRecords", "closeWindowsWhenIdle", "window", "lastN");
+        assertThat(publicMethods(SlidingAverage.class)).contains("window", "windows", "lastN", "fromKafka")
+                .doesNotContain("build", "apply", "slide");
+    }
+
+    private static java.util.Set<String> publicMethods(Class<?> type) {
+        return java.util.Arrays.stream(type.getMethods()).map(java.lang.reflect.Method::getName)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void windowSpecsCarryTheirOwnSlideAndMustDifferInSize() {
+        assertThatThrownBy(() -> base().windows(WindowSpec.tumbling(Duration.ofSeconds(5)),
+                WindowSpec.ofSizeAndSlide(Duration.ofSeconds(5), Duration.ofSeconds(1))).slide(Duration.ofSeconds(1))
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("slide(PT1S) applies to window(size) only: the specs of windows(...) carry their"
+                        + " own slides; remove slide(...)")
+                .hasMessageContaining("windows(...): two window specs have the same size 5000 ms");
+    }
+
+    @Test
+    void countBasedRulesReadAsTheCoreClassesSayThem() {
+        assertThatThrownBy(() -> base().lastN(0).forgetKeysAfter(Duration.ZERO).build(checkpointing(1_000)))
+                .hasMessageContaining("lastN must be at least 1, but was 0")
+                .hasMessageContaining("forgetKeysAfter must be positive, but was PT0S");
+        assertThatThrownBy(() -> io.github.flinkkafkaavg.core.MovingAverages.lastN(0))
+                .hasMessage("lastN must be at least 1, but was 0");
     }
 
     @Test
@@ -94,12 +125,11 @@ class SlidingAverageValidationTest {
 
     @Test
     void settersReturnNewBuildersSoABaseCanBeShared() {
-        SlidingAverage<Reading> base = SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius);
-        SlidingAverage<Reading> windowed = base.window(Duration.ofSeconds(10));
-        assertThatThrownBy(() -> base.fromKafka(KafkaIn.topic("in").bootstrapServers("h:9"))
-                .toKafka(KafkaOut.topic("out")).build(checkpointing(1_000)))
-                .hasMessageContaining("no window"); // the base did not change when windowed was made
-        org.assertj.core.api.Assertions.assertThat(windowed).isNotSameAs(base);
+        SlidingAverage.Windowed<Reading> tumbling = base().window(Duration.ofSeconds(10)).skipKafkaChecks();
+        SlidingAverage.Windowed<Reading> tooLongSlide = tumbling.slide(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> tooLongSlide.build(checkpointing(1_000))).hasMessageContaining("slide(PT30S)");
+        assertThat(tumbling.build(checkpointing(1_000)).results()).isNotNull(); // unchanged by the slide set on it
+        assertThat(tooLongSlide).isNotSameAs(tumbling);
     }
 
     @Test
@@ -118,9 +148,11 @@ class SlidingAverageValidationTest {
     }
 
     @Test
-    void forgetKeysAfterIsForCountBasedAveragesOnly() {
-        assertThatThrownBy(() -> valid().forgetKeysAfter(Duration.ofHours(1)).build(checkpointing(1_000)))
-                .hasMessageContaining("forgetKeysAfter(PT1H) applies to count-based averages (lastN)");
+    void closingWindowsWhenIdleAlreadyDecidesIdlenessSoIdleAfterMayNotBeSetToo() {
+        assertThatThrownBy(() -> valid().idleAfter(Duration.ofMinutes(1)).closeWindowsWhenIdle(Duration.ofMinutes(2))
+                .build(checkpointing(1_000)))
+                .hasMessageContaining("closeWindowsWhenIdle(PT2M) and idleAfter(PT1M) are mutually exclusive:"
+                        + " closeWindowsWhenIdle also marks a partition idle after its silence; keep one");
     }
 
     /** Without Kafka checks, Kafka 4's defaults stand for the topic: at most 1 hour ahead of the broker's clock. */

@@ -44,9 +44,7 @@ public final class MovingAverages {
      * @return the configuration
      */
     public static MovingAverages lastN(int w) {
-        if (w < 1) {
-            throw new IllegalArgumentException("lastN must be at least 1, but was " + w);
-        }
+        Rules.require(Rules.lastN(w));
         return new MovingAverages(w, false, null, null);
     }
 
@@ -82,9 +80,7 @@ public final class MovingAverages {
      */
     public MovingAverages forgetKeysAfter(Duration silence) {
         Objects.requireNonNull(silence, "silence");
-        if (silence.isZero() || silence.isNegative()) {
-            throw new IllegalArgumentException("forgetKeysAfter must be positive, but was " + silence);
-        }
+        Rules.require(Rules.forgetKeysAfter(silence));
         return new MovingAverages(w, onlyWhenFull, invalidTag, silence);
     }
 

@@ -102,9 +102,7 @@ public final class SlidingAverages {
      */
     public SlidingAverages allowedLateness(Duration lateness) {
         Objects.requireNonNull(lateness, "allowed lateness must not be null");
-        if (lateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + lateness);
-        }
+        Rules.require(Rules.allowedLateness(lateness));
         return new SlidingAverages(specs, lateness.toMillis(), lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast,
                 cachedHeaders);
     }
@@ -155,9 +153,7 @@ public final class SlidingAverages {
      */
     public SlidingAverages maxFutureEventTime(Duration ahead) {
         Objects.requireNonNull(ahead, "maxFutureEventTime");
-        if (ahead.isNegative()) {
-            throw new IllegalArgumentException("maxFutureEventTime must be 0 or more, but was " + ahead);
-        }
+        Rules.require(Rules.notNegative("maxFutureEventTime", ahead));
         return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, ahead, maxPast, cachedHeaders);
     }
 
@@ -171,9 +167,7 @@ public final class SlidingAverages {
      */
     public SlidingAverages maxPastEventTime(Duration behind) {
         Objects.requireNonNull(behind, "maxPastEventTime");
-        if (behind.isNegative()) {
-            throw new IllegalArgumentException("maxPastEventTime must be 0 or more, but was " + behind);
-        }
+        Rules.require(Rules.notNegative("maxPastEventTime", behind));
         return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, behind, cachedHeaders);
     }
 

@@ -144,12 +144,10 @@ public final class DynamicPricingJob {
     static void build(StreamExecutionEnvironment env, JobOptions options, Pricing pricing) {
         options.configure(env);
         // Demand is a count: average the constant 1 and read the window's count.
-        SlidingAverage.Pipeline pipeline = options.wire(SlidingAverage.of(RideRequest.class)
+        DataStream<WindowAverage<String>> demand = options.wire(SlidingAverage.of(RideRequest.class)
                 .key(RideRequest::zone).value(r -> 1.0).eventTime(RideRequest::timestamp)
                 .window(pricing.window).slide(pricing.slide).maxOutOfOrderness(pricing.maxOutOfOrderness),
-                NAME, pricing.demandTopic).build(env);
-        @SuppressWarnings("unchecked")
-        DataStream<WindowAverage<String>> demand = (DataStream<WindowAverage<String>>) pipeline.results();
+                NAME, pricing.demandTopic).build(env).results();
 
         SingleOutputStreamOperator<ZonePrice> prices = demand
                 .map(new ToPrice(pricing.window.toMillis(), pricing.baselineDemand, pricing.maxSurge),

@@ -4,7 +4,7 @@ import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.KafkaSecurity;
 import io.github.flinkkafkaavg.connectors.Secret;
-import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import io.github.flinkkafkaavg.connectors.AverageBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,13 +183,13 @@ record JobOptions(
     }
 
     /** Input, main output and dead letters of a builder. */
-    <T> SlidingAverage<T> wire(SlidingAverage<T> averaging, String job) {
+    <T, B extends AverageBuilder<T, B>> B wire(B averaging, String job) {
         return wire(averaging, job, outputTopic);
     }
 
     /** Input and dead letters of a builder; its averages go to {@code resultTopic}. */
-    <T> SlidingAverage<T> wire(SlidingAverage<T> averaging, String job, String resultTopic) {
-        SlidingAverage<T> wired = averaging.fromKafka(input()).toKafka(output(job, resultTopic)).name(job);
+    <T, B extends AverageBuilder<T, B>> B wire(B averaging, String job, String resultTopic) {
+        B wired = averaging.fromKafka(input()).toKafka(output(job, resultTopic)).name(job);
         return deadLetterTopic == null ? wired : wired.deadLetters(output(job, deadLetterTopic));
     }
 

@@ -103,11 +103,9 @@ public final class LogLatencyJob {
     static void build(StreamExecutionEnvironment env, JobOptions options, String outputPath, Duration window,
             Duration slide, Duration maxOutOfOrderness) {
         options.configure(env);
-        SlidingAverage.Pipeline pipeline = options.wire(SlidingAverage.of(new AccessLogDecoder())
+        DataStream<WindowAverage<String>> results = options.wire(SlidingAverage.of(new AccessLogDecoder())
                 .key(Request::endpoint).value(Request::latencyMillis).eventTime(Request::timestamp)
-                .window(window).slide(slide).maxOutOfOrderness(maxOutOfOrderness), NAME).build(env);
-        @SuppressWarnings("unchecked")
-        DataStream<WindowAverage<String>> results = (DataStream<WindowAverage<String>>) pipeline.results();
+                .window(window).slide(slide).maxOutOfOrderness(maxOutOfOrderness), NAME).build(env).results();
         results.map(r -> new String(WindowAverageJson.toJson(r), StandardCharsets.UTF_8), Types.STRING)
                 .name("as JSON lines").uid(NAME + "-json-lines")
                 .sinkTo(FileSink.forRowFormat(new Path(outputPath), new SimpleStringEncoder<String>("UTF-8"))

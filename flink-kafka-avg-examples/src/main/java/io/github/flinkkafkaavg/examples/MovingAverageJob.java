@@ -59,7 +59,7 @@ public final class MovingAverageJob {
      */
     static void build(StreamExecutionEnvironment env, JobOptions options, int lastN, boolean emitOnlyWhenFull) {
         options.configure(env);
-        SlidingAverage<SensorReading> averaging = SlidingAverage.of(SensorReading.class)
+        SlidingAverage.LastN<SensorReading> averaging = SlidingAverage.of(SensorReading.class)
                 .key(SensorReading::sensorId).value(SensorReading::value).eventTime(SensorReading::timestamp)
                 .lastN(lastN);
         options.wire(emitOnlyWhenFull ? averaging.emitOnlyWhenFull() : averaging, NAME).build(env);

@@ -5,6 +5,7 @@ import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.KafkaSecurity;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -104,9 +105,11 @@ public final class SensorAverageJob {
                     shared.deadLetterTopic(),
                     args.get("late-topic", null),
                     shared.security());
-            if (settings.slide.isZero() || settings.slide.isNegative() || settings.slide.compareTo(settings.window) > 0) {
-                throw new IllegalArgumentException("--slide must be positive and at most --window (" + settings.window
-                        + "), but was " + settings.slide);
+            try {
+                WindowSpec.ofSizeAndSlide(settings.window, settings.slide); // the rule's one home, and its words
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--window " + settings.window + " --slide " + settings.slide + ": "
+                        + e.getMessage(), e);
             }
             return settings;
         }
@@ -131,7 +134,7 @@ public final class SensorAverageJob {
         if (s.security != null) {
             input = input.security(s.security); // the outputs take it from the input
         }
-        SlidingAverage<SensorReading> job = SlidingAverage.of(SensorReading.class)
+        SlidingAverage.Windowed<SensorReading> job = SlidingAverage.of(SensorReading.class)
                 .key(SensorReading::sensorId).value(SensorReading::value).eventTime(SensorReading::timestamp)
                 .window(s.window).slide(s.slide)
                 .maxOutOfOrderness(s.maxOutOfOrderness)

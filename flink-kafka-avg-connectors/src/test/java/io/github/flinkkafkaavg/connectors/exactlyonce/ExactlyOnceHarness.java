@@ -111,7 +111,7 @@ final class ExactlyOnceHarness {
                 .toKafka(output).build(env);
     }
 
-    private static SlidingAverage<Reading> pipeline(FailingDecoder decoder) {
+    private static SlidingAverage.Windowed<Reading> pipeline(FailingDecoder decoder) {
         return SlidingAverage.of(decoder)
                 .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
                 .window(Duration.ofMillis(Oracle.WINDOW)).slide(Duration.ofMillis(Oracle.SLIDE))

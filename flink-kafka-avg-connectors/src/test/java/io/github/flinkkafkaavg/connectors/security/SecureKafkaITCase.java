@@ -93,7 +93,7 @@ class SecureKafkaITCase {
         return env;
     }
 
-    private static final SlidingAverage<Reading> AVERAGE = SlidingAverage.of(Reading.class)
+    private static final SlidingAverage.Windowed<Reading> AVERAGE = SlidingAverage.of(Reading.class)
             .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
             .window(Duration.ofMillis(WINDOW)).slide(Duration.ofMillis(SLIDE)).maxOutOfOrderness(Duration.ofSeconds(1));
 

@@ -94,7 +94,7 @@ class SoakITCase {
         SlidingAverage.ofJson(fields).window(Duration.ofSeconds(60)).slide(Duration.ofSeconds(5))
                 .maxOutOfOrderness(Duration.ofSeconds(1)).name("soak-windows")
                 .fromKafka(input.groupId("soak-windows")).toKafka(KafkaOut.topic("soak-windows")).build(env);
-        SlidingAverage<Sample> moving = SlidingAverage.ofJson(fields).lastN(50).name("soak-moving");
+        SlidingAverage.LastN<Sample> moving = SlidingAverage.ofJson(fields).lastN(50).name("soak-moving");
         (FORGET_KEYS ? moving.forgetKeysAfter(Duration.ofSeconds(10)) : moving)
                 .fromKafka(input.groupId("soak-moving")).toKafka(KafkaOut.topic("soak-moving")).build(env);
         JobClient job = env.executeAsync("soak");

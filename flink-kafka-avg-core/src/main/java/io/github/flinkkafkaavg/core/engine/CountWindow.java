@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.Rules;
+
 /**
  * The last {@code w} values of one key and their exact sum: the count-based moving average
  * {@code r_i = (1/w) · Σ_{j=i-w+1..i} s_j}, in O(1) per value.
@@ -44,9 +46,7 @@ public final class CountWindow {
      * @param w the number of values averaged, at least 1
      */
     public CountWindow(int w) {
-        if (w < 1) {
-            throw new IllegalArgumentException("the count window must hold at least 1 value, but was " + w);
-        }
+        Rules.require(Rules.lastN(w));
         this.values = new double[w];
         // Up to 2w + 2 double-double steps since a recomputation, each within 2^-104 of partial sums of at most
         // w·2^(peak+1): an error below 2^(peak + 2·log2(w) + 3 - 104), which must stay under 2^-45 of the sum.

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.Rules;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,9 +102,7 @@ public final class EventTimeLimits implements Serializable {
         if (d == null) {
             return NONE;
         }
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be 0 or more, but was " + d);
-        }
+        Rules.require(Rules.notNegative(name, d));
         return d.toMillis();
     }
 

@@ -1,7 +1,9 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.Rules;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -105,9 +107,7 @@ public final class SlidingWindowEngine implements Serializable {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("at least one window spec is needed");
         }
-        if (allowedLateness < 0) {
-            throw new IllegalArgumentException("allowed lateness must be 0 or more, but was " + allowedLateness + " ms");
-        }
+        Rules.require(Rules.allowedLateness(Duration.ofMillis(allowedLateness)));
         this.specs = specs.toArray(new WindowSpec[0]);
         this.allowedLateness = allowedLateness;
         long g = 0;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.operators;
 
+import io.github.flinkkafkaavg.core.Rules;
 import io.github.flinkkafkaavg.core.MovingAverage;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.engine.CountWindow;
@@ -62,13 +63,11 @@ public final class MovingAverageOperator<IN, K> extends AbstractStreamOperator<M
      */
     public MovingAverageOperator(int w, boolean onlyWhenFull, ValueFunction<IN> valueFunction, OutputTag<IN> invalidTag,
             java.time.Duration forgetAfter) {
-        if (forgetAfter != null && (forgetAfter.isZero() || forgetAfter.isNegative())) {
-            throw new IllegalArgumentException("forgetKeysAfter must be positive, but was " + forgetAfter);
+        if (forgetAfter != null) {
+            Rules.require(Rules.forgetKeysAfter(forgetAfter));
         }
         this.forgetAfterMillis = forgetAfter == null ? 0 : forgetAfter.toMillis();
-        if (w < 1) {
-            throw new IllegalArgumentException("the count window must hold at least 1 value, but was " + w);
-        }
+        Rules.require(Rules.lastN(w));
         this.w = w;
         this.onlyWhenFull = onlyWhenFull;
         this.invalidRecords = new InvalidRecords<>(Objects.requireNonNull(valueFunction, "valueFunction"), invalidTag);

@@ -46,7 +46,7 @@ class CountWindowTest {
     void rejectsAnEmptyWindow() {
         assertThatThrownBy(() -> new CountWindow(0))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the count window must hold at least 1 value, but was 0");
+                .hasMessage("lastN must be at least 1, but was 0");
     }
 
     @Test

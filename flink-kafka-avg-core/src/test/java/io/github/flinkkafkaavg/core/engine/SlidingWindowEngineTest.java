@@ -95,7 +95,7 @@ class SlidingWindowEngineTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("at least one window spec is needed");
         assertThatThrownBy(() -> new SlidingWindowEngine(List.of(spec(10, 5)), -1))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("allowed lateness must be 0 or more, but was -1 ms");
+                .hasMessage("allowedLateness must be 0 or more, but was PT-0.001S");
     }
 
     static List<Arguments> configurations() {
