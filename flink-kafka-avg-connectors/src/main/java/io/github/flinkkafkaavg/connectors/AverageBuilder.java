@@ -1,5 +1,8 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.connectors.serde.KeyFunction;
+import io.github.flinkkafkaavg.connectors.serde.TimestampFunction;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,6 +18,7 @@ import java.util.function.Consumer;
  * @param <T> the decoded input type
  * @param <B> the stage these setters return
  */
+@PublicEvolving
 public abstract sealed class AverageBuilder<T, B extends AverageBuilder<T, B>>
         permits SlidingAverage, SlidingAverage.Windowed, SlidingAverage.LastN {
 
@@ -108,7 +112,7 @@ public abstract sealed class AverageBuilder<T, B extends AverageBuilder<T, B>>
     }
 
     /**
-     * Where the results go, as JSON keyed by the result's key ({@link WindowAverageJson}).
+     * Where the results go, as JSON keyed by the result's key ({@link io.github.flinkkafkaavg.connectors.serde.WindowAverageJson}).
      *
      * @param output the Kafka output
      * @return a new builder at the same stage

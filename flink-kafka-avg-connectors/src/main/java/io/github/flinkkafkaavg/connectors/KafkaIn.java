@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * {@link #security(KafkaSecurity)}); topics must exist (see {@link #createIfMissing}).
  * {@link #property(String, String)} passes any other consumer property through.
  */
+@PublicEvolving
 public final class KafkaIn {
 
     /** Where a job without committed offsets starts reading. */

@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.connectors.serde.KeyFunction;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * 10 minutes — above typical checkpoint intervals, below the broker's default cap of 15 minutes; the input's
  * {@link KafkaSecurity} when the servers are the input's; the topic must exist (see {@link #createIfMissing}).
  */
+@PublicEvolving
 public final class KafkaOut {
 
     /** The default transaction timeout: 10 minutes. */

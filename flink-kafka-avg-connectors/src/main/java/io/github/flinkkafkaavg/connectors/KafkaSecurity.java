@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.connectors.internal.SecretConfigProvider;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
  * brokers — right for cloud-managed Kafka with publicly signed certificates. {@link #toString()} names the protocol,
  * mechanism, user and files, never a password.
  */
+@PublicEvolving
 public final class KafkaSecurity {
 
     /** SASL mechanisms with user name and password. */

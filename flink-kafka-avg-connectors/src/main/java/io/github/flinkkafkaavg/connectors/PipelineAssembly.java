@@ -1,14 +1,21 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.internal.DeadLetterSerializer;
+import io.github.flinkkafkaavg.connectors.serde.MovingAverageKafkaSerializer;
+import io.github.flinkkafkaavg.connectors.internal.SampleDeserializer;
+import io.github.flinkkafkaavg.connectors.internal.SampleKafkaSerializer;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageKafkaSerializer;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.connectors.internal.LogDeadLetters;
 import io.github.flinkkafkaavg.connectors.internal.SampleWatermarks;
 import io.github.flinkkafkaavg.connectors.internal.SplitDeadLetters;
 import io.github.flinkkafkaavg.connectors.internal.ToSample;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
-import io.github.flinkkafkaavg.connectors.serde.TypedExtractor;
+import io.github.flinkkafkaavg.connectors.internal.TypedExtractor;
 import io.github.flinkkafkaavg.core.MovingAverage;
-import io.github.flinkkafkaavg.core.MovingAverages;
-import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.datastream.MovingAverages;
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;

@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.core.Rules;
-import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import java.util.ArrayList;

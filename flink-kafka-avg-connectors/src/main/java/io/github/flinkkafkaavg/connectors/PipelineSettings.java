@@ -1,5 +1,9 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.internal.DeadLetterSerializer;
+import io.github.flinkkafkaavg.connectors.internal.SampleDeserializer;
+import io.github.flinkkafkaavg.connectors.serde.KeyFunction;
+import io.github.flinkkafkaavg.connectors.serde.TimestampFunction;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
 import io.github.flinkkafkaavg.core.ValueFunction;

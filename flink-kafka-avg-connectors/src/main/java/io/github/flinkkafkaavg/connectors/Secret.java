@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.connectors.internal.SecretConfigProvider;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * it to the TaskManagers inside the serialized Kafka source and sink, as it does for any client property. Whatever
  * the kind, {@link #toString()} never shows the password, and neither do this library's log lines and messages.
  */
+@PublicEvolving
 public final class Secret {
 
     enum Kind { VALUE, ENV, FILE }

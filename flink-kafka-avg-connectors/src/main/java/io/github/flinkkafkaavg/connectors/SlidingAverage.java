@@ -1,5 +1,8 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import io.github.flinkkafkaavg.connectors.serde.SampleExtractor;
@@ -58,6 +61,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * @param <T> the decoded input type
  */
+@PublicEvolving
 public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>> {
 
     /** The broker's default {@code transaction.max.timeout.ms}. */

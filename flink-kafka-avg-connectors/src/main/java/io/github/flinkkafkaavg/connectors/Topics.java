@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * and the topic. {@link #security(KafkaSecurity)} authenticates and encrypts as the job does;
  * {@link #property(String, String)} passes other admin-client properties through. Immutable and cheap: each call opens and closes its own admin client.
  */
+@PublicEvolving
 public final class Topics {
 
     private final String bootstrapServers;

@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.internal.DeadLetterSerializer;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.testutils.CapturedLogs;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,7 +82,7 @@ class SlidingAverageValidationTest {
         assertThatThrownBy(() -> base().lastN(0).forgetKeysAfter(Duration.ZERO).build(checkpointing(1_000)))
                 .hasMessageContaining("lastN must be at least 1, but was 0")
                 .hasMessageContaining("forgetKeysAfter must be positive, but was PT0S");
-        assertThatThrownBy(() -> io.github.flinkkafkaavg.core.MovingAverages.lastN(0))
+        assertThatThrownBy(() -> io.github.flinkkafkaavg.core.datastream.MovingAverages.lastN(0))
                 .hasMessage("lastN must be at least 1, but was 0");
     }
 

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Objects;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class MovingAverage<K> {
 
     private final K key;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Duration;
 
 /**
@@ -7,6 +8,7 @@ import java.time.Duration;
  * and the Kafka builder collects the same sentences into its one message. Each method answers the problem — naming
  * the setting, the value and what is allowed — or null when the value is fine.
  */
+@PublicEvolving
 public final class Rules {
 
     private Rules() {}

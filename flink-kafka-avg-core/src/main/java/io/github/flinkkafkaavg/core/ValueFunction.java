@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.Serializable;
 
 /**
@@ -11,6 +12,7 @@ import java.io.Serializable;
  *
  * @param <T> the record type
  */
+@PublicEvolving
 @FunctionalInterface
 public interface ValueFunction<T> extends Serializable {
 

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Objects;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class WindowAverage<K> {
 
     private final K key;

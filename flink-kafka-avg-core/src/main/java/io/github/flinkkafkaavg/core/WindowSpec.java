@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.Objects;
  *
  * <p>Instances are immutable values with {@code equals}, {@code hashCode} and a readable {@code toString}.
  */
+@PublicEvolving
 public final class WindowSpec implements Serializable {
 
     private static final long serialVersionUID = 1L;

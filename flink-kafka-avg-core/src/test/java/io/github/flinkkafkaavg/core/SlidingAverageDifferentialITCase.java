@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.engine.FlinkWindowModel;
 import io.github.flinkkafkaavg.core.testutils.NaiveAverage;
 import io.github.flinkkafkaavg.core.testutils.Reading;

@@ -1,6 +1,6 @@
 package io.github.flinkkafkaavg.examples;
 
-import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import java.time.Duration;

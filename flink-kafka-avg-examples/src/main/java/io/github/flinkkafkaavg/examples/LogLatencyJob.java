@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.examples;
 
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
-import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.connectors.serde.InvalidRecordException;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import io.github.flinkkafkaavg.core.WindowAverage;

@@ -2,7 +2,7 @@ package io.github.flinkkafkaavg.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import io.github.flinkkafkaavg.core.WindowAverage;

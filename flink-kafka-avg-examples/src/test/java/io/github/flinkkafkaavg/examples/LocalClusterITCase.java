@@ -3,7 +3,7 @@ package io.github.flinkkafkaavg.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.examples.cluster.LocalFlinkCluster;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;

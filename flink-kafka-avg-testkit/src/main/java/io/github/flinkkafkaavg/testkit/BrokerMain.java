@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.testkit;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.lang.reflect.Method;
  *
  * <p>Arguments: {@code <server.properties> <cluster-id> <format: true|false>}.
  */
+@Internal
 public final class BrokerMain {
 
     private BrokerMain() {}

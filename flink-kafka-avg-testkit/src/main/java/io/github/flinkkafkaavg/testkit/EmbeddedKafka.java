@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.testkit;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,6 +65,7 @@ import org.apache.kafka.common.errors.RetriableException;
  * {@link #startNode(int)}), which is how failure tests simulate a broker outage. Every child JVM watches its
  * standard input and exits when this JVM goes away, so no broker outlives the process that started it.
  */
+@PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CLASSPATH_RESOURCE = "broker.classpath";

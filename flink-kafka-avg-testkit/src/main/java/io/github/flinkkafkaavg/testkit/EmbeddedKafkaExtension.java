@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.testkit;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Register it on a {@code static} field: the cluster starts before the first test of the class and stops, with
  * its temporary folder deleted, after the last. Tests share the cluster, so give each test its own topic names.
  */
+@PublicEvolving
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final UnaryOperator<EmbeddedKafka.Builder> customizer;

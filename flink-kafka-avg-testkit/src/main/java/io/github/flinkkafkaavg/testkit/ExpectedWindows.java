@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.testkit;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * #assertExactlyOnce()} fails, listing them, on results with a wrong count or an average off by more than 1e-12
  * (relative), on windows seen twice, and on windows never seen.
  */
+@PublicEvolving
 public final class ExpectedWindows {
 
     private static final BigDecimal TOLERANCE = new BigDecimal("1e-12");

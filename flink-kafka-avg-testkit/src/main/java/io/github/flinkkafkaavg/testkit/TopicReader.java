@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.testkit;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * of committed transactions: what a reader of an exactly-once sink sees. Reading stops at the end offsets taken
  * when the call starts (for read_committed, the last stable offsets), so it is bounded and ends by itself.
  */
+@PublicEvolving
 public final class TopicReader {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);

@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.benchmarks.job;
 
-import io.github.flinkkafkaavg.core.MovingAverages;
-import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.datastream.MovingAverages;
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;

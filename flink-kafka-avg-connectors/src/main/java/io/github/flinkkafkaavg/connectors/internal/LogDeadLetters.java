@@ -1,6 +1,6 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
-import io.github.flinkkafkaavg.connectors.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
-import io.github.flinkkafkaavg.connectors.DeadLetter;
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.Watermark;

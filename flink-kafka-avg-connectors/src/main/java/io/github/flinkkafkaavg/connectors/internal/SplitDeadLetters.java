@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
-import io.github.flinkkafkaavg.connectors.DeadLetter;
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

@@ -1,7 +1,7 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
-import io.github.flinkkafkaavg.connectors.KeyFunction;
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.KeyFunction;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import org.apache.flink.api.common.functions.OpenContext;

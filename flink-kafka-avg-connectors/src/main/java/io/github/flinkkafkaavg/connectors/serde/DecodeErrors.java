@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  * ({@code [Source: REDACTED ...]}), none of which a reader of the dead-letter topic can act on. They are kept,
  * cleaned of control characters, as the dead letter's detail ({@link #detail}) for whoever debugs the decoder.
  */
+@Internal
 public final class DecodeErrors {
 
     private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']*)'");

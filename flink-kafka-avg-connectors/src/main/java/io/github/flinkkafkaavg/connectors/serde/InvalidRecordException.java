@@ -1,11 +1,14 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+
 /**
  * Why a record cannot be averaged: it does not decode, a field is missing or of the wrong type, the value is not a
  * finite number, the record is too large, or a user function threw. The message is the reason written to the
  * dead-letter header, for the person who reads it: where, what was found, what was expected
  * ({@code field "$.reading.value" is null; expected a number}).
  */
+@PublicEvolving
 public class InvalidRecordException extends Exception {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * (rather than reading it as 0), NaN and infinities, nesting deeper than 64 levels, strings over 1 MiB. Timestamps
  * are epoch milliseconds (a number or a numeric string) or ISO-8601 instants ({@code "2026-11-25T12:00:00Z"}).
  */
+@PublicEvolving
 public final class JsonSerde {
 
     static final int MAX_NESTING_DEPTH = 64;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.Serializable;
 
 /**
@@ -10,6 +11,7 @@ import java.io.Serializable;
  *
  * @param <T> the decoded type
  */
+@PublicEvolving
 public interface RecordDecoder<T> extends Serializable {
 
     /** Builds non-serializable helpers; called once per task before the first record. */

@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.io.Serializable;
 
 /**
@@ -8,8 +9,9 @@ import java.io.Serializable;
  *
  * <p>Implementations are serializable (Flink ships them to the task managers) and build anything that is not —
  * a Jackson {@code ObjectMapper}, say — in {@link #open()}. They must not throw anything but
- * {@link InvalidRecordException}; {@link SampleDeserializer} turns even unexpected exceptions into dead letters.
+ * {@link InvalidRecordException}; the Kafka deserializer of the builder turns even unexpected exceptions into dead letters.
  */
+@PublicEvolving
 public interface SampleExtractor extends Serializable {
 
     /** Builds non-serializable helpers; called once per task before the first record. */

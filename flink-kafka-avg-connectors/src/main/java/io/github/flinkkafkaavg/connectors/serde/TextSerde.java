@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.connectors.serde;
 
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ import java.util.Objects;
  * quoting) and reads key, value and optionally event time (epoch milliseconds) from zero-based columns. Anything
  * that does not parse, or is not finite, is an {@link InvalidRecordException}.
  */
+@PublicEvolving
 public final class TextSerde {
 
     private TextSerde() {}

@@ -2,7 +2,7 @@ package io.github.flinkkafkaavg.connectors.exactlyonce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.flinkkafkaavg.connectors.WindowAverageJson;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.connectors.serde.Reading;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;

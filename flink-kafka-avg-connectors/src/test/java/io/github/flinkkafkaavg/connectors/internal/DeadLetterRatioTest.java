@@ -3,9 +3,9 @@ package io.github.flinkkafkaavg.connectors.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.flinkkafkaavg.connectors.DeadLetter;
-import io.github.flinkkafkaavg.connectors.Sample;
-import io.github.flinkkafkaavg.connectors.SampleDeserializer;
+import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
+import io.github.flinkkafkaavg.connectors.internal.SampleDeserializer;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;

@@ -2,9 +2,9 @@ package io.github.flinkkafkaavg.connectors.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.connectors.Tick;
-import io.github.flinkkafkaavg.core.SlidingAverages;
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -3,7 +3,7 @@ package io.github.flinkkafkaavg.connectors.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

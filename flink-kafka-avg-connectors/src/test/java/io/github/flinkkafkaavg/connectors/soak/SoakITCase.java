@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
-import io.github.flinkkafkaavg.connectors.Sample;
+import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.Rules;
 
 /**
@@ -25,6 +26,7 @@ import io.github.flinkkafkaavg.core.Rules;
  * Until {@code w} values have arrived the average is over those seen so far and {@link #count()} says how many.
  * Only the values are state; the sum is derived from them on restore.
  */
+@PublicEvolving
 public final class CountWindow {
 
     private final double[] values;

@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
+
 /**
  * A mutable double-double sum: the unevaluated pair {@code hi + lo} carries about 106 bits, so adding millions of
  * values of mixed magnitude (1e12 next to 1e-3), or subtracting evicted ones, keeps the sum correct to well below
@@ -13,6 +15,7 @@ package io.github.flinkkafkaavg.core.engine;
  *
  * <p>Not thread-safe; the engine keeps one per key or reuses one per call.
  */
+@Internal
 public final class DoubleDouble {
 
     /** Values at least this large in magnitude, 2^512, are summed apart, scaled by {@link #SCALE_DOWN}. */
@@ -70,14 +73,36 @@ public final class DoubleDouble {
     }
 
     private static double scaledTotal(double hi, double lo, double bigHi, double bigLo) {
-        double s = bigHi + hi * SCALE_DOWN;
-        double bb = s - bigHi;
-        double e = (bigHi - (s - bb)) + (hi * SCALE_DOWN - bb) + bigLo + lo * SCALE_DOWN;
-        return s + e;
+        double[] total = new double[2];
+        sumInto(total, 0, bigHi, bigLo, hi * SCALE_DOWN, lo * SCALE_DOWN);
+        return total[0] + total[1];
     }
 
-    private double hi;
-    private double lo;
+    /**
+     * The exact-sum kernel, written once for the whole engine: {@code (aHi + aLo) + (bHi + bLo)} by Knuth's
+     * error-free TwoSum of the high parts, the low parts and the rounding error carried in the new low part, stored
+     * normalized ({@code |lo|} at most half an ulp of {@code hi}) at {@code out[at]} and {@code out[at + 1]}. Every
+     * sum of the engine — per record, per slice merge, per window — goes through here, on array slots, where an
+     * object per call would cost more than the arithmetic.
+     *
+     * @param out where the result goes
+     * @param at the index of its high part; the low part goes to {@code at + 1}
+     * @param aHi the first sum's high part
+     * @param aLo its low part
+     * @param bHi the second sum's high part
+     * @param bLo its low part
+     */
+    static void sumInto(double[] out, int at, double aHi, double aLo, double bHi, double bLo) {
+        double s = aHi + bHi;
+        double bb = s - aHi;
+        double e = (aHi - (s - bb)) + (bHi - bb) + aLo + bLo;
+        double hi = s + e;
+        out[at] = hi;
+        out[at + 1] = e - (hi - s);
+    }
+
+    /** The sum: high part at 0, low part at 1. */
+    private final double[] parts = new double[2];
 
     /** A zero sum. */
     public DoubleDouble() {}
@@ -98,11 +123,7 @@ public final class DoubleDouble {
      * @param bLo its low part
      */
     public void add(double bHi, double bLo) {
-        double s = hi + bHi;
-        double bb = s - hi;
-        double e = (hi - (s - bb)) + (bHi - bb) + lo + bLo;
-        hi = s + e;
-        lo = e - (hi - s);
+        sumInto(parts, 0, parts[0], parts[1], bHi, bLo);
     }
 
     /**
@@ -115,13 +136,7 @@ public final class DoubleDouble {
      * @param x a finite value
      */
     static void addTo(double[] a, int at, double x) {
-        double hi = a[at];
-        double s = hi + x;
-        double bb = s - hi;
-        double e = (hi - (s - bb)) + (x - bb) + a[at + 1];
-        double newHi = s + e;
-        a[at] = newHi;
-        a[at + 1] = e - (newHi - s);
+        sumInto(a, at, a[at], a[at + 1], x, 0);
     }
 
     /**
@@ -133,13 +148,7 @@ public final class DoubleDouble {
      * @param bLo the low part to add
      */
     static void addTo(double[] a, int at, double bHi, double bLo) {
-        double aHi = a[at];
-        double s = aHi + bHi;
-        double bb = s - aHi;
-        double e = (aHi - (s - bb)) + (bHi - bb) + a[at + 1] + bLo;
-        double newHi = s + e;
-        a[at] = newHi;
-        a[at + 1] = e - (newHi - s);
+        sumInto(a, at, a[at], a[at + 1], bHi, bLo);
     }
 
     /**
@@ -149,8 +158,8 @@ public final class DoubleDouble {
      * @param lo the low part
      */
     public void set(double hi, double lo) {
-        this.hi = hi;
-        this.lo = lo;
+        parts[0] = hi;
+        parts[1] = lo;
     }
 
     /**
@@ -159,7 +168,7 @@ public final class DoubleDouble {
      * @return the high part
      */
     public double hi() {
-        return hi;
+        return parts[0];
     }
 
     /**
@@ -168,7 +177,7 @@ public final class DoubleDouble {
      * @return the low part
      */
     public double lo() {
-        return lo;
+        return parts[1];
     }
 
     /**
@@ -177,6 +186,6 @@ public final class DoubleDouble {
      * @return {@code hi + lo}
      */
     public double value() {
-        return hi + lo;
+        return parts[0] + parts[1];
     }
 }

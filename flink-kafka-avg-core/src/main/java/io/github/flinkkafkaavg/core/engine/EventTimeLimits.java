@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.Rules;
 import java.io.Serializable;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.time.Instant;
  * for the person who reads the dead-letter topic or the log: the event time as a number and as a date, the limit,
  * why it exists and the likely cause. Immutable; every method returns a new instance.
  */
+@PublicEvolving
 public final class EventTimeLimits implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class HeaderCache<K> {
 
     /**

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.util.Arrays;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Arrays;
  * {@link #MAX_PENDING_SLICES} slices have pending values. They are written back only in the last two cases, or
  * when a fire finds more than {@link #KEPT_AFTER_FIRE} slices pending ({@link #keepAfterFire}). Not thread-safe.
  */
+@PublicEvolving
 public final class KeyHeader {
 
     /**
@@ -76,7 +78,7 @@ public final class KeyHeader {
      * @param top the newest live slice, when not empty
      * @return a header without pending values; {@link #restorePending} adds them
      */
-    public static KeyHeader restore(long firedThrough, long timer, boolean empty, long base, long top) {
+    static KeyHeader restore(long firedThrough, long timer, boolean empty, long base, long top) {
         KeyHeader header = new KeyHeader();
         header.firedThrough = firedThrough;
         header.timer = timer;
@@ -98,7 +100,7 @@ public final class KeyHeader {
      * @param bigHi the high part of the scaled sum of their values of magnitude 2^512 and more
      * @param bigLo its low part
      */
-    public void restorePending(long slice, long count, double hi, double lo, double min, double max, double bigHi,
+    void restorePending(long slice, long count, double hi, double lo, double min, double max, double bigHi,
             double bigLo) {
         int p = slotFor(slice);
         counts[p] = count;
@@ -283,7 +285,7 @@ public final class KeyHeader {
      * @param p 0 to {@link #pendingSlices()} - 1
      * @return the slice index
      */
-    public long pendingSlice(int p) {
+    long pendingSlice(int p) {
         return slices[p];
     }
 
@@ -293,7 +295,7 @@ public final class KeyHeader {
      * @param p 0 to {@link #pendingSlices()} - 1
      * @return how many values
      */
-    public long pendingCount(int p) {
+    long pendingCount(int p) {
         return counts[p];
     }
 
@@ -305,7 +307,7 @@ public final class KeyHeader {
      * @param field 0 to 5
      * @return the value
      */
-    public double pendingDouble(int p, int field) {
+    double pendingDouble(int p, int field) {
         return sums[FIELDS * p + field];
     }
 }

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -26,6 +27,7 @@ import java.util.Objects;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class KeyedSlidingWindows<K> {
 
     /** Where a key's state lives; see the class description. */

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Arrays;
  * double-double additions work on the array slots in place ({@link DoubleDouble}'s static forms): they run in the
  * per-record path, where an object per call would cost more than the arithmetic.
  */
+@PublicEvolving
 public final class SliceRing {
 
     /** Returned by {@link #nextNonEmpty(long)} when no slice at or after the index holds a value. */
@@ -51,7 +53,7 @@ public final class SliceRing {
      *
      * @param span how many consecutive slices will be restored, at most 2^26
      */
-    public void reserve(long span) {
+    void reserve(long span) {
         if (!empty || span <= capacity || span > (1L << 26)) {
             return;
         }
@@ -162,7 +164,7 @@ public final class SliceRing {
      * @param bigHi the high part of the sum of the values of magnitude 2^512 and more, times 2^-512
      * @param bigLo its low part
      */
-    public void restore(long slice, long n, double hi, double lo, double smallest, double largest, double bigHi,
+    void restore(long slice, long n, double hi, double lo, double smallest, double largest, double bigHi,
             double bigLo) {
         include(slice);
         int position = (int) (slice & mask);
@@ -370,14 +372,7 @@ public final class SliceRing {
         int l = 2 * at;
         int r = l + STRIDE;
         n[at] = n[l] + n[r];
-        double aHi = n[l + 1];
-        double bHi = n[r + 1];
-        double s = aHi + bHi;
-        double bb = s - aHi;
-        double e = (aHi - (s - bb)) + (bHi - bb) + n[l + 2] + n[r + 2];
-        double hi = s + e;
-        n[at + 1] = hi;
-        n[at + 2] = e - (hi - s);
+        DoubleDouble.sumInto(n, at + 1, n[l + 1], n[l + 2], n[r + 1], n[r + 2]);
         n[at + 3] = Math.min(n[l + 3], n[r + 3]);
         n[at + 4] = Math.max(n[l + 4], n[r + 4]);
         double[] b = big;
@@ -539,7 +534,7 @@ public final class SliceRing {
      * @param slice a slice index in {@code [base, top]}
      * @return the high part
      */
-    public double sliceSumHi(long slice) {
+    double sliceSumHi(long slice) {
         return nodes[leaf(slice) + 1];
     }
 
@@ -549,7 +544,7 @@ public final class SliceRing {
      * @param slice a slice index in {@code [base, top]}
      * @return the low part
      */
-    public double sliceSumLo(long slice) {
+    double sliceSumLo(long slice) {
         return nodes[leaf(slice) + 2];
     }
 
@@ -579,7 +574,7 @@ public final class SliceRing {
      * @param slice a slice index in {@code [base, top]}
      * @return the high part, 0 when the slice has no such value
      */
-    public double sliceBigHi(long slice) {
+    double sliceBigHi(long slice) {
         return big == null ? 0 : big[2 * (capacity + (int) (slice & mask))];
     }
 
@@ -589,7 +584,7 @@ public final class SliceRing {
      * @param slice a slice index in {@code [base, top]}
      * @return the low part
      */
-    public double sliceBigLo(long slice) {
+    double sliceBigLo(long slice) {
         return big == null ? 0 : big[2 * (capacity + (int) (slice & mask)) + 1];
     }
 

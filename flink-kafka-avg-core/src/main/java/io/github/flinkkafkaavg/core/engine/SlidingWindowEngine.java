@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.Rules;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.io.Serializable;
@@ -45,6 +46,7 @@ import java.util.function.LongPredicate;
  * A host must call {@link #onTimer} whenever the watermark reaches {@link KeyState#timer()}, before handing the
  * key any record with that watermark; the engine keeps that timer at the earliest pending emission or clean-up.
  */
+@PublicEvolving
 public final class SlidingWindowEngine implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -85,12 +87,7 @@ public final class SlidingWindowEngine implements Serializable {
 
     private final WindowSpec[] specs;
     private final long allowedLateness;
-    private final long slice;
-    private final long sliceOffset;
-    // per spec, in slice units: slide, size and the offset of window starts
-    private final long[] slideSlices;
-    private final long[] sizeSlices;
-    private final long[] offsetSlices;
+    private final SliceGrid grid;
     private final long spanLimit;
     /** The event times whose windows, lateness included, fit in a long with a slice to spare (see windowableTimes). */
     private final long firstWindowable;
@@ -110,29 +107,13 @@ public final class SlidingWindowEngine implements Serializable {
         Rules.require(Rules.allowedLateness(Duration.ofMillis(allowedLateness)));
         this.specs = specs.toArray(new WindowSpec[0]);
         this.allowedLateness = allowedLateness;
-        long g = 0;
-        for (WindowSpec spec : this.specs) {
-            g = gcd(g, spec.sizeMillis());
-            g = gcd(g, spec.slideMillis());
-            g = gcd(g, Math.abs(spec.offsetMillis() - this.specs[0].offsetMillis()));
-        }
-        this.slice = g;
-        this.sliceOffset = Math.floorMod(this.specs[0].offsetMillis(), g);
-        int n = this.specs.length;
-        slideSlices = new long[n];
-        sizeSlices = new long[n];
-        offsetSlices = new long[n];
-        long widest = 0;
-        for (int j = 0; j < n; j++) {
-            slideSlices[j] = this.specs[j].slideMillis() / g;
-            sizeSlices[j] = this.specs[j].sizeMillis() / g;
-            offsetSlices[j] = Math.floorDiv(this.specs[j].offsetMillis() - sliceOffset, g);
-            widest = Math.max(widest, sizeSlices[j]);
-        }
-        long lateSlices = allowedLateness / g + 1;
+        this.grid = new SliceGrid(specs);
+        long widest = grid.widestSlices();
+        long lateSlices = allowedLateness / grid.sliceMillis() + 1;
         this.spanLimit = Math.max(DEFAULT_MIN_SPAN_LIMIT, 4 * (widest + lateSlices));
         if (!windowable(0)) {
-            throw new IllegalArgumentException("windows of " + widest * g + " ms with an allowed lateness of "
+            throw new IllegalArgumentException("windows of " + widest * grid.sliceMillis() + " ms with an allowed"
+                    + " lateness of "
                     + allowedLateness + " ms cannot be computed in epoch milliseconds: window times would overflow a"
                     + " long; choose windows shorter than a few million years");
         }
@@ -168,7 +149,7 @@ public final class SlidingWindowEngine implements Serializable {
     public long firstTimestampWithResultsAtOrAfter(long resultTime) {
         LongPredicate inTime = ts -> {
             for (int j = 0; j < specs.length; j++) {
-                if (endTime(j, firstWindowContaining(j, sliceOf(ts))) - 1 < resultTime) {
+                if (grid.endTime(j, grid.firstWindowContaining(j, sliceOf(ts))) - 1 < resultTime) {
                     return false;
                 }
             }
@@ -185,23 +166,7 @@ public final class SlidingWindowEngine implements Serializable {
 
     /** Whether every window holding {@code ts}, one slice and the allowed lateness to spare, fits in a long. */
     private boolean windowable(long ts) {
-        try {
-            long i = Math.floorDiv(Math.subtractExact(ts, sliceOffset), slice);
-            for (int j = 0; j < specs.length; j++) {
-                long kFirst = Math.negateExact(Math.floorDiv(Math.negateExact(Math.addExact(Math.subtractExact(
-                        Math.subtractExact(i, offsetSlices[j]), sizeSlices[j]), 1)), slideSlices[j]));
-                long kLast = Math.floorDiv(Math.subtractExact(i, offsetSlices[j]), slideSlices[j]);
-                long start = Math.addExact(Math.multiplyExact(Math.addExact(Math.multiplyExact(kFirst, slideSlices[j]),
-                        offsetSlices[j]), slice), sliceOffset);
-                long end = Math.addExact(Math.multiplyExact(Math.addExact(Math.addExact(Math.multiplyExact(kLast,
-                        slideSlices[j]), offsetSlices[j]), sizeSlices[j]), slice), sliceOffset);
-                Math.subtractExact(start, slice);
-                Math.addExact(Math.addExact(end, allowedLateness), slice);
-            }
-            return true;
-        } catch (ArithmeticException overflow) {
-            return false;
-        }
+        return grid.fitsInLong(ts, allowedLateness);
     }
 
     /** The smallest t in [lo, hi] with {@code test(t)}, for a test false below some point and true from it; hi holds. */
@@ -236,7 +201,7 @@ public final class SlidingWindowEngine implements Serializable {
      * @return milliseconds
      */
     public long sliceMillis() {
-        return slice;
+        return grid.sliceMillis();
     }
 
     /**
@@ -298,21 +263,21 @@ public final class SlidingWindowEngine implements Serializable {
             }
         }
 
-        long lastEndedSlice = endSliceAtMost(watermark);          // windows ending by the watermark have fired
-        long firstLiveEnd = endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;  // not late
+        long lastEndedSlice = grid.endSliceAtMost(watermark);          // windows ending by the watermark have fired
+        long firstLiveEnd = grid.endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;  // not late
         long candidate = NO_TIMER;
         for (int j = 0; j < specs.length; j++) {
-            long kFirst = firstWindowContaining(j, i);
-            long kLast = lastWindowContaining(j, i);
+            long kFirst = grid.firstWindowContaining(j, i);
+            long kLast = grid.lastWindowContaining(j, i);
             // Re-fire the windows that ended already but are still within the allowed lateness.
-            long refireFrom = Math.max(kFirst, firstWindowEndingAtOrAfter(j, firstLiveEnd));
-            long refireTo = Math.min(kLast, lastWindowEndingAtOrBefore(j, lastEndedSlice));
+            long refireFrom = Math.max(kFirst, grid.firstWindowEndingAtOrAfter(j, firstLiveEnd));
+            long refireTo = Math.min(kLast, grid.lastWindowEndingAtOrBefore(j, lastEndedSlice));
             for (long k = refireFrom; k <= refireTo; k++) {
                 emitFromTree(state, j, k, sink);
             }
-            long pending = Math.max(kFirst, lastWindowEndingAtOrBefore(j, lastEndedSlice) + 1);
+            long pending = Math.max(kFirst, grid.lastWindowEndingAtOrBefore(j, lastEndedSlice) + 1);
             if (pending <= kLast) {
-                long fireAt = endTime(j, pending) - 1;
+                long fireAt = grid.endTime(j, pending) - 1;
                 if (candidate == NO_TIMER || fireAt < candidate) {
                     candidate = fireAt;
                 }
@@ -351,17 +316,17 @@ public final class SlidingWindowEngine implements Serializable {
         if (!header.canTake(i)) {
             return null;
         }
-        long lastEndedSlice = endSliceAtMost(watermark);
+        long lastEndedSlice = grid.endSliceAtMost(watermark);
         long candidate = NO_TIMER;
         for (int j = 0; j < specs.length; j++) {
-            long kFirst = firstWindowContaining(j, i);
-            if (kFirst <= lastWindowEndingAtOrBefore(j, lastEndedSlice)) {
+            long kFirst = grid.firstWindowContaining(j, i);
+            if (kFirst <= grid.lastWindowEndingAtOrBefore(j, lastEndedSlice)) {
                 return null; // a window of this record has ended: onElement decides whether it re-fires
             }
-            if (kFirst > lastWindowContaining(j, i)) {
+            if (kFirst > grid.lastWindowContaining(j, i)) {
                 continue; // the slice falls in a gap between this spec's windows (slide > size)
             }
-            long fireAt = endTime(j, kFirst) - 1;
+            long fireAt = grid.endTime(j, kFirst) - 1;
             if (candidate == NO_TIMER || fireAt < candidate) {
                 candidate = fireAt;
             }
@@ -416,19 +381,19 @@ public final class SlidingWindowEngine implements Serializable {
     public void onTimer(KeyState state, long watermark, WindowSink sink) {
         SliceRing ring = state.ring;
         if (!ring.isEmpty() && watermark > state.firedThrough) {
-            long fromEnd = endSliceAtMost(state.firedThrough) + 1;
-            long toEnd = endSliceAtMost(watermark);
+            long fromEnd = grid.endSliceAtMost(state.firedThrough) + 1;
+            long toEnd = grid.endSliceAtMost(watermark);
             for (int j = 0; j < specs.length; j++) {
-                long k = Math.max(firstWindowEndingAtOrAfter(j, fromEnd), firstWindowContaining(j, ring.base()));
-                long kTo = Math.min(lastWindowEndingAtOrBefore(j, toEnd), lastWindowContaining(j, ring.top()));
+                long k = Math.max(grid.firstWindowEndingAtOrAfter(j, fromEnd), grid.firstWindowContaining(j, ring.base()));
+                long kTo = Math.min(grid.lastWindowEndingAtOrBefore(j, toEnd), grid.lastWindowContaining(j, ring.top()));
                 while (k <= kTo) {
-                    long start = windowStartSlice(j, k);
+                    long start = grid.startSlice(j, k);
                     long next = ring.nextNonEmpty(start);
                     if (next == SliceRing.NONE) {
                         break;
                     }
-                    if (next >= start + sizeSlices[j]) {
-                        k = Math.max(k + 1, firstWindowContaining(j, next)); // skip the empty windows of a gap
+                    if (next >= start + grid.sizeSlices(j)) {
+                        k = Math.max(k + 1, grid.firstWindowContaining(j, next)); // skip the empty windows of a gap
                         continue;
                     }
                     emitInOrder(state, j, k, sink);
@@ -457,14 +422,14 @@ public final class SlidingWindowEngine implements Serializable {
     }
 
     private long nextTimer(SliceRing ring, long watermark) {
-        long endedSlice = endSliceAtMost(watermark);
+        long endedSlice = grid.endSliceAtMost(watermark);
         long best = NO_TIMER;
         for (int j = 0; j < specs.length; j++) {
-            long k = lastWindowEndingAtOrBefore(j, endedSlice) + 1;
-            long next = ring.nextNonEmpty(windowStartSlice(j, k));
+            long k = grid.lastWindowEndingAtOrBefore(j, endedSlice) + 1;
+            long next = ring.nextNonEmpty(grid.startSlice(j, k));
             if (next != SliceRing.NONE) {
-                k = Math.max(k, firstWindowContaining(j, next));
-                long fireAt = endTime(j, k) - 1;
+                k = Math.max(k, grid.firstWindowContaining(j, next));
+                long fireAt = grid.endTime(j, k) - 1;
                 if (best == NO_TIMER || fireAt < best) {
                     best = fireAt;
                 }
@@ -479,8 +444,8 @@ public final class SlidingWindowEngine implements Serializable {
 
     /** A window emitted again out of order (a re-fire): combined from the segment tree. */
     private void emitFromTree(KeyState state, int j, long k, WindowSink sink) {
-        long startSlice = windowStartSlice(j, k);
-        state.ring.query(startSlice, startSlice + sizeSlices[j], state.scratch);
+        long startSlice = grid.startSlice(j, k);
+        state.ring.query(startSlice, startSlice + grid.sizeSlices(j), state.scratch);
         send(j, startSlice, state.scratch, sink);
     }
 
@@ -492,57 +457,24 @@ public final class SlidingWindowEngine implements Serializable {
             emitFromTree(state, j, k, sink);
             return;
         }
-        long startSlice = windowStartSlice(j, k);
+        long startSlice = grid.startSlice(j, k);
         WindowCursor cursor = state.cursor(j, specs.length);
-        cursor.moveTo(k, startSlice, startSlice + sizeSlices[j], slideSlices[j], sizeSlices[j], state.ring);
+        cursor.moveTo(k, startSlice, startSlice + grid.sizeSlices(j), grid.slideSlices(j), grid.sizeSlices(j), state.ring);
         cursor.result(state.scratch);
         send(j, startSlice, state.scratch, sink);
     }
 
     private void send(int j, long startSlice, SliceRing.Aggregate window, WindowSink sink) {
         if (window.count() > 0) {
-            long start = startSlice * slice + sliceOffset;
+            long start = grid.timeOf(startSlice);
             sink.emit(j, start, start + specs[j].sizeMillis(), window);
         }
     }
 
-    // ---- time ↔ slices ------------------------------------------------------------------------------------------
+    // ---- time ↔ slices: the arithmetic is the grid's (SliceGrid); lateness is the engine's -------------------
 
     long sliceOf(long timestamp) {
-        return Math.floorDiv(timestamp - sliceOffset, slice);
-    }
-
-    private long windowStartSlice(int j, long k) {
-        return k * slideSlices[j] + offsetSlices[j];
-    }
-
-    private long endTime(int j, long k) {
-        return (windowStartSlice(j, k) + sizeSlices[j]) * slice + sliceOffset;
-    }
-
-    private long firstWindowContaining(int j, long i) {
-        return -Math.floorDiv(-(i - offsetSlices[j] - sizeSlices[j] + 1), slideSlices[j]);
-    }
-
-    private long lastWindowContaining(int j, long i) {
-        return Math.floorDiv(i - offsetSlices[j], slideSlices[j]);
-    }
-
-    /** The first window whose end slice is at least {@code endSlice}. */
-    private long firstWindowEndingAtOrAfter(int j, long endSlice) {
-        return -Math.floorDiv(-(endSlice - offsetSlices[j] - sizeSlices[j]), slideSlices[j]);
-    }
-
-    /** The last window whose end slice is at most {@code endSlice}. */
-    private long lastWindowEndingAtOrBefore(int j, long endSlice) {
-        return Math.floorDiv(endSlice - offsetSlices[j] - sizeSlices[j], slideSlices[j]);
-    }
-
-    /** The largest slice boundary e with {@code e * g + sliceOffset - 1 <= time}, i.e. windows ending there ended. */
-    private long endSliceAtMost(long time) {
-        long q = Math.floorDiv(time, slice);
-        long r = Math.floorMod(time, slice);
-        return q + Math.floorDiv(r + 1 - sliceOffset, slice);
+        return grid.sliceOf(timestamp);
     }
 
     /** Whether every window containing slice {@code i} is late at {@code watermark}. */
@@ -552,11 +484,7 @@ public final class SlidingWindowEngine implements Serializable {
 
     /** The watermark at which the last window containing slice {@code i} becomes late. */
     private long expiryTime(long i) {
-        long latest = Long.MIN_VALUE;
-        for (int j = 0; j < specs.length; j++) {
-            latest = Math.max(latest, endTime(j, lastWindowContaining(j, i)) - 1);
-        }
-        return addSaturated(latest, allowedLateness);
+        return addSaturated(grid.lastEndContaining(i), allowedLateness);
     }
 
     private static long addSaturated(long a, long b) {
@@ -569,19 +497,10 @@ public final class SlidingWindowEngine implements Serializable {
         return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
     }
 
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
-    }
-
     @Override
     public String toString() {
         return "SlidingWindowEngine{specs=" + Arrays.toString(specs) + ", allowedLateness=" + allowedLateness
-                + "ms, slice=" + slice + "ms}";
+                + "ms, slice=" + grid.sliceMillis() + "ms}";
     }
 
     /**

@@ -127,8 +127,7 @@ final class WindowCursor {
             frontMask = capacity - 1;
         }
         double count = 0;
-        double hi = 0;
-        double lo = 0;
+        double[] sum = new double[2];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double[] n = ring.nodes();
@@ -136,18 +135,14 @@ final class WindowCursor {
             int leaf = ring.leafOffset(i);
             if (leaf >= 0 && n[leaf] != 0) {
                 count += n[leaf];
-                double s = hi + n[leaf + 1];
-                double bb = s - hi;
-                double e = (hi - (s - bb)) + (n[leaf + 1] - bb) + lo + n[leaf + 2];
-                hi = s + e;
-                lo = e - (hi - s);
+                DoubleDouble.addTo(sum, 0, n[leaf + 1], n[leaf + 2]);
                 min = Math.min(min, n[leaf + 3]);
                 max = Math.max(max, n[leaf + 4]);
             }
             int at = (int) (i & frontMask) * STRIDE;
             front[at] = count;
-            front[at + 1] = hi;
-            front[at + 2] = lo;
+            front[at + 1] = sum[0];
+            front[at + 2] = sum[1];
             front[at + 3] = min;
             front[at + 4] = max;
         }

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import io.github.flinkkafkaavg.core.MovingAverage;
 import java.io.IOException;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * @param <K> the key type
  */
+@Internal
 public final class MovingAverageSerializer<K> extends TypeSerializer<MovingAverage<K>> {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.MovingAverage;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class MovingAverageTypeInfo<K> extends KeyedResultTypeInfo<MovingAverage<K>, K> {
 
     private static final long serialVersionUID = 1L;

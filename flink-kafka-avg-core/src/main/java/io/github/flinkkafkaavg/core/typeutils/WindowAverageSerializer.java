@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import java.io.IOException;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * @param <K> the key type
  */
+@Internal
 public final class WindowAverageSerializer<K> extends TypeSerializer<WindowAverage<K>> {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.typeutils;
 
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,6 +16,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <K> the key type
  */
+@PublicEvolving
 public final class WindowAverageTypeInfo<K> extends KeyedResultTypeInfo<WindowAverage<K>, K> {
 
     private static final long serialVersionUID = 1L;

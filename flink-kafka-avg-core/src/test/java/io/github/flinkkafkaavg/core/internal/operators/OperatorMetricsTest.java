@@ -1,0 +1,50 @@
+package io.github.flinkkafkaavg.core.internal.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
+import io.github.flinkkafkaavg.core.testutils.Reading;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import java.util.Map;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The operator reports windows fired, late records dropped and invalid records through Flink's metric system. */
+class OperatorMetricsTest {
+
+    @Test
+    void countsWindowsFiredLateAndInvalidRecords() throws Exception {
+        InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
+        InterceptingTaskMetricGroup taskMetrics = new InterceptingTaskMetricGroup() {
+            @Override
+            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> extra) {
+                return operatorMetrics;
+            }
+        };
+        SlidingAverageOperator<Reading, String> operator = new SlidingAverageOperator<>(new SlidingWindowEngine(
+                List.of(WindowSpec.ofSizeAndSlide(Duration.ofMillis(10), Duration.ofMillis(5))), 0), Reading::value, null, null);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowAverage<String>>(operator,
+                Reading::key, Types.STRING, new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build())) {
+            h.open();
+            h.processElement(new StreamRecord<>(Reading.of("a", 3, 1), 3));
+            h.processWatermark(new Watermark(20));
+            h.processElement(new StreamRecord<>(Reading.of("a", 1, 1), 1)); // late for every window
+            h.processElement(new StreamRecord<>(Reading.of("a", 25, Double.NaN), 25));
+            assertThat(((Counter) operatorMetrics.get("numWindowsFired")).getCount()).isEqualTo(2);
+            assertThat(((Counter) operatorMetrics.get("numLateRecordsDropped")).getCount()).isEqualTo(1);
+            assertThat(((Counter) operatorMetrics.get("numInvalidRecords")).getCount()).isEqualTo(1);
+        }
+    }
+}
