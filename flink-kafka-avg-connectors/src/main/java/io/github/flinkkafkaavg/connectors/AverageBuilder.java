@@ -112,7 +112,8 @@ public abstract sealed class AverageBuilder<T, B extends AverageBuilder<T, B>>
     }
 
     /**
-     * Where the results go, as JSON keyed by the result's key ({@link io.github.flinkkafkaavg.connectors.serde.WindowAverageJson}).
+     * Where the results go, as JSON keyed by the result's key
+     * ({@link io.github.flinkkafkaavg.connectors.serde.WindowAverageJson}).
      *
      * @param output the Kafka output
      * @return a new builder at the same stage

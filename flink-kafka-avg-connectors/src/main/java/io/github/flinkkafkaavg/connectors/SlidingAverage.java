@@ -42,17 +42,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Defaults, and CAUTION where they lose data:
  * <ul>
  *   <li>Event time: {@link AverageBuilder#eventTime}, else the Kafka record timestamp.</li>
- *   <li>{@link AverageBuilder#maxOutOfOrderness}: 5 s. A record more than this behind the newest one is late for the windows
- *       that have closed; with the default allowed lateness of 0 it is dropped from them — counted, and written
- *       to {@link Windowed#lateRecords} if you set a topic.</li>
+ *   <li>{@link AverageBuilder#maxOutOfOrderness}: 5 s. A record more than this behind the newest one is late for
+ *       the windows that have closed; with the default allowed lateness of 0 it is dropped from them — counted, and
+ *       written to {@link Windowed#lateRecords} if you set a topic.</li>
  *   <li>{@link AverageBuilder#idleAfter}: 30 s: a partition silent this long stops holding the watermark back.</li>
  *   <li>Dead letters: counted ({@code numDeadLetters}) and logged at most once a minute, unless
- *       {@link AverageBuilder#deadLetters} names a topic or {@link AverageBuilder#failOnError} makes them fatal. Their share is the gauge
- *       {@code deadLetterRatio}; a task whose first 100 records were at least half dead letters logs one ERROR with
- *       the most common reason ({@link AverageBuilder#failWhenDeadLettersExceed} fails the job instead).</li>
+ *       {@link AverageBuilder#deadLetters} names a topic or {@link AverageBuilder#failOnError} makes them fatal.
+ *       Their share is the gauge {@code deadLetterRatio}; a task whose first 100 records were at least half dead
+ *       letters logs one ERROR with the most common reason ({@link AverageBuilder#failWhenDeadLettersExceed} fails
+ *       the job instead).</li>
  *   <li>Event times: records whose windows cannot be computed, before 1970, or further ahead of the processing
- *       clock than the output topic accepts ({@link AverageBuilder#maxFutureEventTime}) are dead letters, decided before they
- *       can move a watermark.</li>
+ *       clock than the output topic accepts ({@link AverageBuilder#maxFutureEventTime}) are dead letters, decided
+ *       before they can move a watermark.</li>
  *   <li>Output: exactly-once through Kafka transactions; the environment must checkpoint.</li>
  * </ul>
  *
@@ -232,8 +233,8 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
 
         /**
          * Adds the whole pipeline to {@code env}: Kafka source, decoding with dead letters, watermarks, averaging and
-         * Kafka sinks. First it checks the configuration, then asks Kafka (see {@link AverageBuilder#checkKafkaWithin}) whether the
-         * servers, credentials and topics work.
+         * Kafka sinks. First it checks the configuration, then asks Kafka (see
+         * {@link AverageBuilder#checkKafkaWithin}) whether the servers, credentials and topics work.
          *
          * @param env the environment; must checkpoint when the output is exactly-once
          * @return the pipeline's streams
@@ -246,8 +247,8 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
         }
 
         /**
-         * Adds only the averaging to a stream you already have. For windows its records must carry event-time
-         * timestamps, e.g. from a source's {@code WatermarkStrategy}; {@link AverageBuilder#eventTime} and the Kafka settings are not
+         * Adds only the averaging to a stream you already have. Its records must carry event-time timestamps, e.g.
+         * from a source's {@code WatermarkStrategy}; {@link AverageBuilder#eventTime} and the Kafka settings are not
          * used. Records whose key is null, whose value is not finite, whose functions throw or which have no timestamp
          * go, unchanged, to {@link Pipeline#invalidRecords()}.
          *
@@ -287,8 +288,8 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
         }
 
         /**
-         * Forget a key after this much processing time without a record, so
-         * keys that stop sending do not keep their last values forever (Flink state TTL; changes the state format).
+         * Forgets a key after this much processing time without a record, so keys that stop sending do not keep
+         * their last values forever (Flink state TTL; changes the state format).
          * Time windows need no such setting: a key's state is dropped once its last window has fired.
          *
          * @param silence how long a silent key is kept
@@ -300,29 +301,22 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
         }
 
         /**
-         * Adds the whole pipeline to {@code env}: Kafka source, decoding with dead letters, watermarks, averaging and
-         * Kafka sinks. First it checks the configuration, then asks Kafka (see {@link AverageBuilder#checkKafkaWithin}) whether the
-         * servers, credentials and topics work.
+         * Adds the whole pipeline to {@code env}, checked first, as {@link Windowed#build} does; the results are one
+         * moving average per record.
          *
          * @param env the environment; must checkpoint when the output is exactly-once
          * @return the pipeline's streams
-         * @throws IllegalArgumentException listing every configuration problem, each with its fix
-         * @throws IllegalStateException when Kafka cannot be reached, refuses the credentials or certificates, or a topic
-         *     is missing or has too few partitions — naming the servers, the topic and the fix
          */
         public Pipeline<T, MovingAverage<String>> build(StreamExecutionEnvironment env) {
             return PipelineAssembly.build(env, settings);
         }
 
         /**
-         * Adds only the averaging to a stream you already have. For windows its records must carry event-time
-         * timestamps, e.g. from a source's {@code WatermarkStrategy}; {@link AverageBuilder#eventTime} and the Kafka settings are not
-         * used. Records whose key is null, whose value is not finite, whose functions throw or which have no timestamp
-         * go, unchanged, to {@link Pipeline#invalidRecords()}.
+         * Adds only the averaging to a stream you already have, as {@link Windowed#apply} does; the results are one
+         * moving average per record.
          *
          * @param stream the records
          * @return the pipeline's streams
-         * @throws IllegalArgumentException listing every configuration problem
          */
         public Pipeline<T, MovingAverage<String>> apply(DataStream<T> stream) {
             return PipelineAssembly.apply(stream, settings);
