@@ -66,16 +66,16 @@ final class KafkaChecks {
      */
     static TopicTimestamps verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
         String inWhere = "fromKafka(" + in.describe() + ")";
-        try (Admin admin = admin(in.bootstrapServers, in.clientProperties(), timeout, "connect for " + inWhere,
-                in.security)) {
+        try (Admin admin = admin(in.endpoint.bootstrapServers(), in.clientProperties(), timeout, "connect for " + inWhere,
+                in.endpoint.security())) {
             if (in.pattern != null) {
-                call(admin.listTopics().names(), timeout, "list topics", in.bootstrapServers, in.security);
+                call(admin.listTopics().names(), timeout, "list topics", in.endpoint.bootstrapServers(), in.endpoint.security());
             }
             for (String topic : in.topics) {
-                int partitions = partitions(admin, topic, in.createPartitions, in.createReplicationFactor, timeout,
-                        in.bootstrapServers, in.security, "KafkaIn.topic(\"" + topic + "\")");
+                int partitions = partitions(admin, topic, in.endpoint.createPartitions(), in.endpoint.createReplicationFactor(), timeout,
+                        in.endpoint.bootstrapServers(), in.endpoint.security(), "KafkaIn.topic(\"" + topic + "\")");
                 if (partitions < sourceParallelism) {
-                    throw new IllegalStateException("input topic " + topic + " on " + in.bootstrapServers + " has "
+                    throw new IllegalStateException("input topic " + topic + " on " + in.endpoint.bootstrapServers() + " has "
                             + partitions + " partition(s), fewer than the source parallelism " + sourceParallelism
                             + ": " + (sourceParallelism - partitions) + " reader(s) would idle. Add partitions"
                             + " (kafka-topics.sh --alter --topic " + topic + " --partitions " + sourceParallelism
@@ -86,12 +86,12 @@ final class KafkaChecks {
         TopicTimestamps results = null;
         for (KafkaOut out : outs) {
             String where = "toKafka(" + out.topic + ")";
-            try (Admin admin = admin(out.bootstrapServers, out.clientProperties(), timeout, "connect for " + where,
-                    out.security)) {
-                partitions(admin, out.topic, out.createPartitions, out.createReplicationFactor, timeout,
-                        out.bootstrapServers, out.security, "KafkaOut.topic(\"" + out.topic + "\")");
+            try (Admin admin = admin(out.endpoint.bootstrapServers(), out.clientProperties(), timeout, "connect for " + where,
+                    out.endpoint.security())) {
+                partitions(admin, out.topic, out.endpoint.createPartitions(), out.endpoint.createReplicationFactor(), timeout,
+                        out.endpoint.bootstrapServers(), out.endpoint.security(), "KafkaOut.topic(\"" + out.topic + "\")");
                 if (results == null) {
-                    results = timestamps(admin, out.topic, timeout, out.bootstrapServers, out.security);
+                    results = timestamps(admin, out.topic, timeout, out.endpoint.bootstrapServers(), out.endpoint.security());
                 }
             }
         }
@@ -120,26 +120,48 @@ final class KafkaChecks {
             return describe(admin, topic, timeout, servers, security).partitions().size();
         } catch (MissingTopic missing) {
             if (createPartitions == 0) {
-                throw new IllegalStateException("topic " + topic + " does not exist on Kafka at " + servers
-                        + ": create it (kafka-topics.sh --create --topic " + topic + "), or let the job create it"
-                        + " with " + setting + ".createIfMissing(partitions, replicationFactor)");
+                throw missingTopic(topic, servers, setting + ".createIfMissing(partitions, replicationFactor)");
             }
         }
+        create(admin, topic, createPartitions, replicas, Map.of(), timeout, servers, security);
+        return describe(admin, topic, timeout, servers, security).partitions().size();
+    }
+
+    /**
+     * The one answer to a topic that is not there, from the builder's checks and from {@link Topics} alike.
+     *
+     * @param fix how the caller's own API creates it, e.g. {@code KafkaIn.topic("t").createIfMissing(...)}
+     */
+    static IllegalStateException missingTopic(String topic, String servers, String fix) {
+        return new IllegalStateException("topic " + topic + " does not exist on Kafka at " + servers
+                + ": create it (kafka-topics.sh --create --topic " + topic + "), or let the job create it with "
+                + fix);
+    }
+
+    /**
+     * Creates a topic and waits until it is served ({@link #awaitServed}); a topic that exists already is left as it
+     * is. The one way the library creates topics.
+     *
+     * @return true when this call created it
+     */
+    static boolean create(Admin admin, String topic, int partitions, short replicas, Map<String, String> configs,
+            Duration timeout, String servers, KafkaSecurity security) {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, createPartitions, replicas)))
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicas).configs(configs)))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            awaitServed(admin, topic, createPartitions, timeout);
+            awaitServed(admin, topic, partitions, timeout);
+            return true;
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw explain("create topic " + topic, servers, security, e.getCause(), timeout);
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
             }
+            throw explain("create topic " + topic, servers, security, e.getCause(), timeout);
         } catch (TimeoutException e) {
             throw explain("create topic " + topic, servers, security, e, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw explain("create topic " + topic, servers, security, e, timeout);
         }
-        return describe(admin, topic, timeout, servers, security).partitions().size();
     }
 
     /**
@@ -171,7 +193,7 @@ final class KafkaChecks {
         }
     }
 
-    private static TopicDescription describe(Admin admin, String topic, Duration timeout, String servers,
+    static TopicDescription describe(Admin admin, String topic, Duration timeout, String servers,
             KafkaSecurity security) {
         return call(admin.describeTopics(List.of(topic)).allTopicNames(), timeout, "describe topic " + topic,
                 servers, security).get(topic);
@@ -282,7 +304,7 @@ final class KafkaChecks {
     }
 
     /** A topic that does not exist; caught where a missing topic may be created. */
-    private static final class MissingTopic extends RuntimeException {
+    static final class MissingTopic extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         MissingTopic() {

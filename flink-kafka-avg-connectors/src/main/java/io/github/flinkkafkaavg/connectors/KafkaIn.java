@@ -2,8 +2,6 @@ package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,35 +29,26 @@ public final class KafkaIn {
     // Never changed after construction: each setter changes a fresh copy.
     List<String> topics;
     Pattern pattern;
-    String bootstrapServers;
+    Endpoint endpoint = Endpoint.NONE;
     String groupId;
     Start start;
     long startTimestamp;
     boolean bounded;
-    Map<String, String> properties;
-    KafkaSecurity security;
-    int createPartitions;
-    short createReplicationFactor;
 
     private KafkaIn(List<String> topics, Pattern pattern) {
         this.topics = topics;
         this.pattern = pattern;
         this.groupId = "flink-kafka-avg";
         this.start = Start.COMMITTED_OR_EARLIEST;
-        this.properties = Map.of();
     }
 
     private KafkaIn copy() {
         KafkaIn c = new KafkaIn(topics, pattern);
-        c.bootstrapServers = bootstrapServers;
+        c.endpoint = endpoint;
         c.groupId = groupId;
         c.start = start;
         c.startTimestamp = startTimestamp;
         c.bounded = bounded;
-        c.properties = properties;
-        c.security = security;
-        c.createPartitions = createPartitions;
-        c.createReplicationFactor = createReplicationFactor;
         return c;
     }
 
@@ -97,7 +86,7 @@ public final class KafkaIn {
      */
     public KafkaIn bootstrapServers(String servers) {
         KafkaIn c = copy();
-        c.bootstrapServers = servers;
+        c.endpoint = endpoint.withServers(servers);
         return c;
     }
 
@@ -178,10 +167,8 @@ public final class KafkaIn {
      * @return a new input
      */
     public KafkaIn property(String key, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(properties);
-        copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         KafkaIn c = copy();
-        c.properties = Collections.unmodifiableMap(copy);
+        c.endpoint = endpoint.withProperty(key, value);
         return c;
     }
 
@@ -194,7 +181,7 @@ public final class KafkaIn {
      */
     public KafkaIn security(KafkaSecurity security) {
         KafkaIn c = copy();
-        c.security = Objects.requireNonNull(security, "security");
+        c.endpoint = endpoint.withSecurity(security);
         return c;
     }
 
@@ -208,19 +195,17 @@ public final class KafkaIn {
      * @return a new input
      */
     public KafkaIn createIfMissing(int partitions, short replicationFactor) {
-        KafkaChecks.requireCreatable(partitions, replicationFactor);
         if (pattern != null) {
             throw new IllegalStateException("createIfMissing applies to named topics, not to pattern " + pattern);
         }
         KafkaIn c = copy();
-        c.createPartitions = partitions;
-        c.createReplicationFactor = replicationFactor;
+        c.endpoint = endpoint.creatingIfMissing(partitions, replicationFactor);
         return c;
     }
 
     /** The consumer properties: security first, raw properties over them. */
     Map<String, String> clientProperties() {
-        return KafkaSecurity.merge(security, properties, "fromKafka(" + describe() + ")");
+        return endpoint.clientProperties("fromKafka(" + describe() + ")");
     }
 
     String describe() {
@@ -230,8 +215,7 @@ public final class KafkaIn {
     @Override
     public String toString() {
         // Property values may hold secrets: show the names only.
-        return "KafkaIn{" + describe() + ", bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", start="
-                + start + (bounded ? ", bounded" : "") + (security == null ? "" : ", security=" + security.describe())
-                + ", properties=" + properties.keySet() + '}';
+        return "KafkaIn{" + describe() + ", " + endpoint.describe() + ", groupId=" + groupId + ", start=" + start
+                + (bounded ? ", bounded" : "") + '}';
     }
 }

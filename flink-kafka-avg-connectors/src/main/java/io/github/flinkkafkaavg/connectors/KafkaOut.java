@@ -36,15 +36,11 @@ public final class KafkaOut {
 
     // Never changed after construction: each setter changes a fresh copy.
     final String topic;
-    String bootstrapServers;
+    Endpoint endpoint = Endpoint.NONE;
     DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
     String transactionalIdPrefix;
     Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
-    Map<String, String> properties = Map.of();
     Map<String, String> headers = Map.of();
-    KafkaSecurity security;
-    int createPartitions;
-    short createReplicationFactor;
 
     private KafkaOut(String topic) {
         this.topic = topic;
@@ -52,15 +48,11 @@ public final class KafkaOut {
 
     private KafkaOut copy() {
         KafkaOut c = new KafkaOut(topic);
-        c.bootstrapServers = bootstrapServers;
+        c.endpoint = endpoint;
         c.guarantee = guarantee;
         c.transactionalIdPrefix = transactionalIdPrefix;
         c.transactionTimeout = transactionTimeout;
-        c.properties = properties;
         c.headers = headers;
-        c.security = security;
-        c.createPartitions = createPartitions;
-        c.createReplicationFactor = createReplicationFactor;
         return c;
     }
 
@@ -85,7 +77,7 @@ public final class KafkaOut {
      */
     public KafkaOut bootstrapServers(String servers) {
         KafkaOut c = copy();
-        c.bootstrapServers = servers;
+        c.endpoint = endpoint.withServers(servers);
         return c;
     }
 
@@ -157,10 +149,8 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut property(String key, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(properties);
-        copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         KafkaOut c = copy();
-        c.properties = Collections.unmodifiableMap(copy);
+        c.endpoint = endpoint.withProperty(key, value);
         return c;
     }
 
@@ -173,7 +163,7 @@ public final class KafkaOut {
      */
     public KafkaOut security(KafkaSecurity security) {
         KafkaOut c = copy();
-        c.security = Objects.requireNonNull(security, "security");
+        c.endpoint = endpoint.withSecurity(security);
         return c;
     }
 
@@ -186,16 +176,14 @@ public final class KafkaOut {
      * @return a new output
      */
     public KafkaOut createIfMissing(int partitions, short replicationFactor) {
-        KafkaChecks.requireCreatable(partitions, replicationFactor);
         KafkaOut c = copy();
-        c.createPartitions = partitions;
-        c.createReplicationFactor = replicationFactor;
+        c.endpoint = endpoint.creatingIfMissing(partitions, replicationFactor);
         return c;
     }
 
     /** The producer properties: security first, raw properties over them. */
     Map<String, String> clientProperties() {
-        return KafkaSecurity.merge(security, properties, "toKafka(" + topic + ")");
+        return endpoint.clientProperties("toKafka(" + topic + ")");
     }
 
     /**
@@ -243,12 +231,12 @@ public final class KafkaOut {
     }
 
     <R> KafkaSink<R> sink(KafkaRecordSerializationSchema<R> serializer, String defaultTransactionalIdPrefix) {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        if (!endpoint.hasServers()) {
             throw new IllegalStateException("KafkaOut(" + topic + "): bootstrapServers is not set: call"
                     + " .bootstrapServers(\"host:9092\") before sink(...)");
         }
         KafkaSinkBuilder<R> sink = KafkaSink.<R>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(endpoint.bootstrapServers())
                 .setRecordSerializer(headers.isEmpty() ? serializer : new WithHeaders<>(serializer, headers))
                 .setDeliveryGuarantee(guarantee)
                 .setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
@@ -288,8 +276,7 @@ public final class KafkaOut {
 
     @Override
     public String toString() {
-        return "KafkaOut{topic=" + topic + ", bootstrapServers=" + bootstrapServers + ", guarantee=" + guarantee
-                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
-                + (security == null ? "" : ", security=" + security.describe()) + ", properties=" + properties.keySet() + '}';
+        return "KafkaOut{topic=" + topic + ", " + endpoint.describe() + ", guarantee=" + guarantee
+                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout + '}';
     }
 }

@@ -67,7 +67,7 @@ final class PipelineAssembly {
         SampleExtractor extractor = s.presetExtractor != null ? s.presetExtractor
                 : new TypedExtractor<>(s.decoder, s.key, s.value, s.eventTime);
         KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
-                .setBootstrapServers(input.bootstrapServers)
+                .setBootstrapServers(input.endpoint.bootstrapServers())
                 .setGroupId(input.groupId)
                 .setDeserializer(new SampleDeserializer(extractor, s.maxValueBytes, eventTimeLimits(s, bounds)))
                 .setStartingOffsets(startingOffsets(input));

@@ -124,7 +124,7 @@ final class PipelineChecks {
             problems.add("fromKafka(...) is not set: build(env) reads from Kafka, e.g."
                     + " .fromKafka(KafkaIn.topic(\"readings\").bootstrapServers(\"broker:9092\")); use apply(stream)"
                     + " for a DataStream you already have");
-        } else if (input.bootstrapServers == null || input.bootstrapServers.isBlank()) {
+        } else if (!input.endpoint.hasServers()) {
             problems.add("fromKafka: bootstrapServers is not set: KafkaIn.topic(\"" + input.describe()
                     + "\").bootstrapServers(\"host:9092\")");
         }
@@ -161,17 +161,18 @@ final class PipelineChecks {
     /** An output without servers writes to the input's cluster, and then also with the input's security. */
     static KafkaOut inherit(PipelineSettings<?> s, KafkaOut out) {
         KafkaIn input = s.input;
-        if (out.bootstrapServers != null || input == null || input.bootstrapServers == null) {
+        Endpoint from = input == null ? Endpoint.NONE : input.endpoint;
+        if (out.endpoint.bootstrapServers() != null || from.bootstrapServers() == null) {
             return out;
         }
-        KafkaOut same = out.bootstrapServers(input.bootstrapServers);
-        return out.security == null && input.security != null ? same.security(input.security) : same;
+        KafkaOut same = out.bootstrapServers(from.bootstrapServers());
+        return out.endpoint.security() == null && from.security() != null ? same.security(from.security()) : same;
     }
 
     private static void output(StreamExecutionEnvironment env, PipelineSettings<?> s, KafkaOut out,
             List<String> problems) {
         String where = "toKafka(" + out.topic + ")";
-        if (out.bootstrapServers == null || out.bootstrapServers.isBlank()) {
+        if (!out.endpoint.hasServers()) {
             problems.add(where + ": bootstrapServers is not set and there is no input to take it from");
         }
         try {

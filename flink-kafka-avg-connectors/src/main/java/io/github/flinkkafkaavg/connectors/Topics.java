@@ -4,17 +4,10 @@ import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates and checks the job's topics before it starts, with errors in words instead of a job that hangs.
@@ -105,20 +98,8 @@ public final class Topics {
      */
     public boolean createIfMissing(String topic, int partitions, short replicationFactor, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
-                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            KafkaChecks.awaitServed(admin, topic, partitions, timeout);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return false;
-            }
-            throw failure("create topic " + topic, e.getCause());
-        } catch (TimeoutException e) {
-            throw failure("create topic " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("create topic " + topic, e);
+            return KafkaChecks.create(admin, topic, partitions, replicationFactor, configs, timeout, bootstrapServers,
+                    security);
         }
     }
 
@@ -133,25 +114,17 @@ public final class Topics {
     public int requirePartitions(String topic, int minPartitions) {
         TopicDescription description;
         try (Admin admin = admin()) {
-            description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers
-                        + ": create it, or call Topics.createIfMissing(\"" + topic + "\", partitions, replicas, configs)");
-            }
-            throw failure("describe topic " + topic, e.getCause());
-        } catch (TimeoutException e) {
-            throw failure("describe topic " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("describe topic " + topic, e);
+            description = KafkaChecks.describe(admin, topic, timeout, bootstrapServers, security);
+        } catch (KafkaChecks.MissingTopic missing) {
+            throw KafkaChecks.missingTopic(topic, bootstrapServers, "Topics.on(\"" + bootstrapServers
+                    + "\").createIfMissing(\"" + topic + "\", partitions, replicas, configs)");
         }
         int partitions = description.partitions().size();
         if (partitions < minPartitions) {
             throw new IllegalStateException("topic " + topic + " on " + bootstrapServers + " has " + partitions
                     + " partition(s), fewer than the " + minPartitions + " needed: add partitions"
-                    + " (kafka-topics --alter --partitions " + minPartitions + ") or lower the parallelism");
+                    + " (kafka-topics.sh --alter --topic " + topic + " --partitions " + minPartitions
+                    + ") or lower the parallelism");
         }
         return partitions;
     }
@@ -159,9 +132,5 @@ public final class Topics {
     private Admin admin() {
         return KafkaChecks.admin(bootstrapServers, KafkaSecurity.merge(security, properties,
                 "Topics.on(" + bootstrapServers + ")"), timeout, "connect", security);
-    }
-
-    private IllegalStateException failure(String what, Throwable cause) {
-        return KafkaChecks.explain(what, bootstrapServers, security, cause, timeout);
     }
 }

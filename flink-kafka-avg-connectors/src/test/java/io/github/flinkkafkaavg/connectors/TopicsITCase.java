@@ -35,7 +35,8 @@ class TopicsITCase {
         assertThatThrownBy(() -> topics.requirePartitions(topic, 4))
                 .isExactlyInstanceOf(IllegalStateException.class)
                 .hasMessage("topic " + topic + " on " + KAFKA.bootstrapServers() + " has 3 partition(s), fewer than"
-                        + " the 4 needed: add partitions (kafka-topics --alter --partitions 4) or lower the parallelism");
+                        + " the 4 needed: add partitions (kafka-topics.sh --alter --topic " + topic + " --partitions 4) or"
+                        + " lower the parallelism");
     }
 
     /**
@@ -67,8 +68,9 @@ class TopicsITCase {
     void aMissingTopicIsNamedWithTheFix() {
         assertThatThrownBy(() -> Topics.on(KAFKA.bootstrapServers()).requirePartitions("nope", 1))
                 .isExactlyInstanceOf(IllegalStateException.class)
-                .hasMessage("topic nope does not exist on " + KAFKA.bootstrapServers() + ": create it, or call"
-                        + " Topics.createIfMissing(\"nope\", partitions, replicas, configs)");
+                .hasMessage("topic nope does not exist on Kafka at " + KAFKA.bootstrapServers() + ": create it"
+                        + " (kafka-topics.sh --create --topic nope), or let the job create it with Topics.on(\""
+                        + KAFKA.bootstrapServers() + "\").createIfMissing(\"nope\", partitions, replicas, configs)");
     }
 
     @Test

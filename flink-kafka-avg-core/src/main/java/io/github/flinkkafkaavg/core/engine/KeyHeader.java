@@ -191,11 +191,7 @@ public final class KeyHeader {
 
     /** How many slices the key would span with {@code slice} added, as {@link SliceRing#spanWith}. */
     long spanWith(long slice) {
-        if (empty) {
-            return 1;
-        }
-        long span = Math.max(top, slice) - Math.min(base, slice) + 1;
-        return span <= 0 ? Long.MAX_VALUE : span;
+        return SliceRing.spanWith(empty, base, top, slice);
     }
 
     private int indexOf(long slice) {

@@ -117,12 +117,19 @@ public final class SliceRing {
      * @return the span {@code max(top, slice) - min(base, slice) + 1}, saturated at {@code Long.MAX_VALUE}
      */
     public long spanWith(long slice) {
+        return spanWith(empty, base, top, slice);
+    }
+
+    /**
+     * How many slices the live run {@code [base, top]} (none when {@code empty}) would span with {@code slice}
+     * added, {@code Long.MAX_VALUE} when that overflows: one formula for the ring and for a {@link KeyHeader}, which
+     * must refuse exactly the records the ring would.
+     */
+    static long spanWith(boolean empty, long base, long top, long slice) {
         if (empty) {
             return 1;
         }
-        long lo = Math.min(base, slice);
-        long hi = Math.max(top, slice);
-        long span = hi - lo + 1;
+        long span = Math.max(top, slice) - Math.min(base, slice) + 1;
         return span <= 0 ? Long.MAX_VALUE : span;
     }
 
