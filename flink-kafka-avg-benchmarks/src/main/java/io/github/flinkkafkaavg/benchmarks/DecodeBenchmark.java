@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.flinkkafkaavg.benchmarks.kafka.KafkaBenchmark.Reading;
+import io.github.flinkkafkaavg.benchmarks.kafka.Reading;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,204 @@
+package io.github.flinkkafkaavg.benchmarks.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.flinkkafkaavg.connectors.KafkaIn;
+import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
+import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
+import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The readers that are timed: K0/K1 (a plain consumer), F0 (KafkaSource and Jackson), L (the library's job). */
+final class Readers {
+
+    /** K0/K1: one consumer over all partitions from the start until it has every record. */
+    static double consume(String bootstrap, String topic, long records, boolean parse) throws IOException {
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        ObjectMapper mapper = new ObjectMapper();
+        long start = System.nanoTime();
+        long seen = 0;
+        double checksum = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (seen < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("consumed only " + seen + " of " + records + " records in 5 minutes");
+                }
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (parse) {
+                        checksum += mapper.readValue(r.value(), Reading.class).value();
+                    } else {
+                        checksum += r.value().length;
+                    }
+                    seen++;
+                }
+            }
+        }
+        if (checksum == 0) {
+            throw new IllegalStateException("nothing read");
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** F0: KafkaSource (bounded) → Jackson → discard. */
+    static RunClock.Timing flinkDiscard(String bootstrap, String topic, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = environment(parallelism);
+        KafkaSource<byte[]> source = KafkaSource.<byte[]>builder().setBootstrapServers(bootstrap).setTopics(topic)
+                .setGroupId("bench-" + UUID.randomUUID()).setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest()).setValueOnlyDeserializer(new RawBytes()).build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
+                .map(new ParseJson()).returns(Types.POJO(Reading.class))
+                .sinkTo(new DiscardingSink<>());
+        RunClock.reset();
+        env.execute("F0 " + topic);
+        return RunClock.timing();
+    }
+
+    /** L: the library's job, exactly-once to a fresh topic; checks the committed output when asked. */
+    static RunClock.Timing library(EmbeddedKafka kafka, String topic, int parallelism, long expectedWindows) throws Exception {
+        String output = "bench-out-" + UUID.randomUUID();
+        kafka.createTopic(output, 2);
+        StreamExecutionEnvironment env = environment(parallelism);
+        env.enableCheckpointing(2_000);
+        SlidingAverage.of(new ClockedDecoder()).key(Reading::sensorId).value(Reading::value).eventTime(Reading::timestamp)
+                .window(Duration.ofMillis(Workload.WINDOW_MS)).slide(Duration.ofMillis(Workload.SLIDE_MS))
+                .maxOutOfOrderness(Duration.ZERO).name("bench")
+                .fromKafka(KafkaIn.topic(topic).bootstrapServers(kafka.bootstrapServers()).groupId("bench-" + output)
+                        .startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(output))
+                .build(env);
+        RunClock.reset();
+        env.execute("L " + topic);
+        RunClock.Timing timing = RunClock.timing();
+        if (expectedWindows >= 0) {
+            long committed = countCommitted(kafka.bootstrapServers(), output);
+            if (committed != expectedWindows) {
+                throw new IllegalStateException("the library's job committed " + committed + " results, but the input"
+                        + " has " + expectedWindows + " windows");
+            }
+        }
+        return timing;
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.setString("rest.bind-port", "0");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        return env;
+    }
+
+    static long countCommitted(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long count = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                count += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            return count;
+        }
+    }
+
+    /** The library's own JSON decoding of {@link Reading}, noting the first record's time. */
+    static final class ClockedDecoder implements RecordDecoder<Reading> {
+        private static final long serialVersionUID = 1L;
+        private final RecordDecoder<Reading> json = JsonSerde.of(Reading.class);
+        private transient RunClock.Clock clock;
+
+        @Override
+        public void open() {
+            json.open();
+            clock = new RunClock.Clock();
+        }
+
+        @Override
+        public Reading decode(byte[] value) throws Exception {
+            clock.tick();
+            return json.decode(value);
+        }
+    }
+
+    /** Kafka record values as they are. */
+    static final class RawBytes implements DeserializationSchema<byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] deserialize(byte[] message) {
+            return message;
+        }
+
+        @Override
+        public boolean isEndOfStream(byte[] next) {
+            return false;
+        }
+
+        @Override
+        public TypeInformation<byte[]> getProducedType() {
+            return PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+        }
+    }
+
+    /** Jackson binding, as K1 does it. */
+    static final class ParseJson extends RichMapFunction<byte[], Reading> {
+        private static final long serialVersionUID = 1L;
+        private transient ObjectMapper mapper;
+        private transient RunClock.Clock clock;
+
+        @Override
+        public void open(OpenContext context) {
+            mapper = new ObjectMapper();
+            clock = new RunClock.Clock();
+        }
+
+        @Override
+        public Reading map(byte[] value) throws IOException {
+            clock.tick();
+            return mapper.readValue(value, Reading.class);
+        }
+    }
+
+    private Readers() {}
+}
