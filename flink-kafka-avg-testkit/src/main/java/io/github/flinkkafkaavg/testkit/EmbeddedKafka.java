@@ -3,7 +3,6 @@ package io.github.flinkkafkaavg.testkit;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -70,10 +69,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CLASSPATH_RESOURCE = "broker.classpath";
     private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final int nodeCount;
-    private final Map<String, String> brokerProperties;
+    private final BrokerConfig config;
     private final Map<String, String> saslUsers;
     private final Map<String, String> scramUsers;
     private final boolean tls;
@@ -88,11 +86,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka(Builder builder) {
         this.nodeCount = builder.nodes;
-        this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.saslUsers = Map.copyOf(builder.saslUsers);
         this.scramUsers = Map.copyOf(builder.scramUsers);
         this.tls = builder.tls || builder.tlsClientAuth;
         this.tlsClientAuth = builder.tlsClientAuth;
+        this.config = new BrokerConfig(nodeCount, builder.brokerProperties, saslUsers, tlsClientAuth);
         this.startTimeout = builder.startTimeout;
         try {
             this.root = Files.createTempDirectory("embedded-kafka-");
@@ -129,15 +127,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             boolean sasl = hasSasl();
             for (int id = 1; id <= nodeCount; id++) {
-                nodes.add(new Node(id, freePort(), freePort(), sasl ? freePort() : -1, tls ? freePort() : -1,
-                        sasl && tls ? freePort() : -1));
+                nodes.add(new Node(new BrokerConfig.Ports(id, freePort(), freePort(), sasl ? freePort() : -1,
+                        tls ? freePort() : -1, sasl && tls ? freePort() : -1), new BrokerProcess(id, nodeDir(id))));
             }
-            String voters = nodes.stream()
-                    .map(n -> n.id + "@127.0.0.1:" + n.controllerPort)
-                    .collect(Collectors.joining(","));
+            String voters = BrokerConfig.voters(nodes.stream().map(Node::ports).toList());
+            String classpath = brokerClasspath();
             for (Node node : nodes) {
-                node.writeConfig(voters);
-                node.launch(true);
+                Path dir = nodeDir(node.ports().id());
+                node.broker().writeFiles(config.serverProperties(node.ports(), voters, dir.resolve("data"),
+                        root.resolve("tls")));
+                node.broker().launch(classpath, clusterId, true);
             }
             awaitBrokers(nodeCount);
             createScramUsers();
@@ -155,7 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public String bootstrapServers() {
         requireStarted();
-        return nodes.stream().map(n -> "127.0.0.1:" + n.port).collect(Collectors.joining(","));
+        return nodes.stream().map(n -> "127.0.0.1:" + n.ports().port()).collect(Collectors.joining(","));
     }
 
     /**
@@ -180,7 +179,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("no SASL listener: call EmbeddedKafka.builder().saslPlainUser(user, password)"
                     + " or .scramUser(user, password) to add one");
         }
-        return nodes.stream().map(n -> "127.0.0.1:" + n.saslPort).collect(Collectors.joining(","));
+        return nodes.stream().map(n -> "127.0.0.1:" + n.ports().saslPort()).collect(Collectors.joining(","));
     }
 
     /**
@@ -192,7 +191,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public String sslBootstrapServers() {
         requireTls();
-        return nodes.stream().map(n -> "127.0.0.1:" + n.sslPort).collect(Collectors.joining(","));
+        return nodes.stream().map(n -> "127.0.0.1:" + n.ports().sslPort()).collect(Collectors.joining(","));
     }
 
     /**
@@ -205,7 +204,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (!hasSasl()) {
             throw new IllegalStateException("no SASL_SSL listener: add SASL users with saslPlainUser or scramUser");
         }
-        return nodes.stream().map(n -> "127.0.0.1:" + n.saslSslPort).collect(Collectors.joining(","));
+        return nodes.stream().map(n -> "127.0.0.1:" + n.ports().saslSslPort()).collect(Collectors.joining(","));
     }
 
     /**
@@ -396,7 +395,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param nodeId the node id, from 1 to {@link #nodeCount()}
      */
     public synchronized void stopNode(int nodeId) {
-        node(nodeId).stop();
+        node(nodeId).broker().stop();
     }
 
     /**
@@ -405,7 +404,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param nodeId the node id, from 1 to {@link #nodeCount()}
      */
     public synchronized void killNode(int nodeId) {
-        node(nodeId).kill();
+        node(nodeId).broker().kill();
     }
 
     /**
@@ -415,11 +414,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public synchronized void startNode(int nodeId) {
         Node node = node(nodeId);
-        if (node.isAlive()) {
+        if (node.broker().isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is running already");
         }
-        node.launch(false);
-        awaitBrokers((int) nodes.stream().filter(Node::isAlive).count());
+        node.broker().launch(brokerClasspath(), clusterId, false);
+        awaitBrokers((int) nodes.stream().filter(n -> n.broker().isAlive()).count());
     }
 
     /**
@@ -428,7 +427,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @return the pids, in node order
      */
     public synchronized List<Long> pids() {
-        return nodes.stream().filter(Node::isAlive).map(n -> n.process.pid()).toList();
+        return nodes.stream().filter(n -> n.broker().isAlive()).map(n -> n.broker().pid()).toList();
     }
 
     /**
@@ -448,8 +447,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         // Stop all nodes at once: a node that waits for a quorum that is already leaving can hang its shutdown.
-        nodes.forEach(Node::requestStop);
-        nodes.forEach(Node::awaitStop);
+        nodes.forEach(n -> n.broker().requestStop());
+        nodes.forEach(n -> n.broker().awaitStop());
         deleteRecursively(root);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -487,9 +486,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             while (System.nanoTime() < deadline) {
                 for (Node node : nodes) {
-                    if (node.expectedAlive && !node.isAlive()) {
-                        throw new IllegalStateException("Kafka node " + node.id + " exited with code "
-                                + node.process.exitValue() + " while starting; its log ends with:\n" + node.logTail());
+                    if (node.broker().expectedAlive() && !node.broker().isAlive()) {
+                        throw new IllegalStateException("Kafka node " + node.ports().id() + " exited with code "
+                                + node.broker().exitValue() + " while starting; its log ends with:\n"
+                                + node.broker().logTail());
                     }
                 }
                 try {
@@ -512,7 +512,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         throw new IllegalStateException("Kafka did not report " + expected + " broker(s) on " + bootstrapServers()
                 + " within " + startTimeout.toSeconds() + " s (last error: " + last + "); node 1's log ends with:\n"
-                + nodes.get(0).logTail());
+                + nodes.get(0).broker().logTail());
+    }
+
+    private Path nodeDir(int id) {
+        return root.resolve("node-" + id);
     }
 
     private static int freePort() {
@@ -560,210 +564,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private final class Node {
-        final int id;
-        final int port;
-        final int controllerPort;
-        final int saslPort;
-        final int sslPort;
-        final int saslSslPort;
-        final Path dir;
-        Process process;
-        OutputStream lifeline;
-        boolean expectedAlive;
-
-        Node(int id, int port, int controllerPort, int saslPort, int sslPort, int saslSslPort) {
-            this.id = id;
-            this.port = port;
-            this.controllerPort = controllerPort;
-            this.saslPort = saslPort;
-            this.sslPort = sslPort;
-            this.saslSslPort = saslSslPort;
-            this.dir = root.resolve("node-" + id);
-        }
-
-        void writeConfig(String voters) {
-            int replicas = Math.min(3, nodeCount);
-            int minIsr = Math.min(2, nodeCount);
-            Map<String, String> config = new LinkedHashMap<>();
-            config.put("process.roles", "broker,controller");
-            config.put("node.id", String.valueOf(id));
-            config.put("controller.quorum.voters", voters);
-            String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
-            String advertised = "PLAINTEXT://127.0.0.1:" + port;
-            if (saslPort > 0) {
-                listeners += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-                advertised += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-                config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
-                saslJaas(config, "sasl_plaintext");
-            }
-            if (sslPort > 0) {
-                listeners += ",SSL://127.0.0.1:" + sslPort;
-                advertised += ",SSL://127.0.0.1:" + sslPort;
-                Path tlsDir = root.resolve("tls");
-                config.put("ssl.keystore.location", tlsDir.resolve(TestCertificates.BROKER_STORE).toString());
-                config.put("ssl.keystore.type", "PKCS12");
-                config.put("ssl.keystore.password", TestCertificates.BROKER_STORE_PASSWORD);
-                config.put("ssl.key.password", TestCertificates.BROKER_STORE_PASSWORD);
-                // The SSL listener only: SASL_SSL clients authenticate by SASL.
-                config.put("listener.name.ssl.ssl.client.auth", tlsClientAuth ? "required" : "none");
-                config.put("ssl.truststore.location", tlsDir.resolve(TestCertificates.TRUST_STORE).toString());
-                config.put("ssl.truststore.type", "PKCS12");
-                config.put("ssl.truststore.password", TestCertificates.TRUST_STORE_PASSWORD);
-            }
-            if (saslSslPort > 0) {
-                listeners += ",SASL_SSL://127.0.0.1:" + saslSslPort;
-                advertised += ",SASL_SSL://127.0.0.1:" + saslSslPort;
-                saslJaas(config, "sasl_ssl");
-            }
-            config.put("listeners", listeners);
-            config.put("advertised.listeners", advertised);
-            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
-                    + "SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
-            config.put("controller.listener.names", "CONTROLLER");
-            config.put("inter.broker.listener.name", "PLAINTEXT");
-            config.put("log.dirs", dir.resolve("data").toString());
-            config.put("auto.create.topics.enable", "false");
-            config.put("num.partitions", "1");
-            config.put("default.replication.factor", String.valueOf(replicas));
-            // Fewer internal partitions than the production defaults (50) keep start-up in seconds.
-            config.put("offsets.topic.num.partitions", "5");
-            config.put("offsets.topic.replication.factor", String.valueOf(replicas));
-            config.put("transaction.state.log.num.partitions", "5");
-            config.put("transaction.state.log.replication.factor", String.valueOf(replicas));
-            config.put("transaction.state.log.min.isr", String.valueOf(minIsr));
-            config.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
-            config.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
-            config.put("group.initial.rebalance.delay.ms", "0");
-            // Keep every record: tests write event-time timestamps from the past (results carry windowEnd - 1), and
-            // the default 7-day time-based retention would delete such segments 30 s after start, mid-test.
-            config.put("log.retention.ms", "-1");
-            // Fence a dead node within seconds (production default: 9 s) so failover tests stay short.
-            config.put("broker.heartbeat.interval.ms", "500");
-            config.put("broker.session.timeout.ms", "3000");
-            config.putAll(brokerProperties);
-            Properties properties = new Properties();
-            properties.putAll(config);
-            try {
-                Files.createDirectories(dir);
-                try (OutputStream out = Files.newOutputStream(dir.resolve("server.properties"))) {
-                    properties.store(out, "written by EmbeddedKafka");
-                }
-                Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
-                        "rootLogger.level = INFO",
-                        "rootLogger.appenderRef.out.ref = out",
-                        "appender.out.type = Console",
-                        "appender.out.name = out",
-                        "appender.out.layout.type = PatternLayout",
-                        "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p [%t] %c{1}: %m%n",
-                        "logger.kafka.name = kafka",
-                        "logger.kafka.level = INFO",
-                        "logger.state.name = state.change.logger",
-                        "logger.state.level = WARN",
-                        ""));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the configuration of Kafka node " + id, e);
-            }
-        }
-
-        private void saslJaas(Map<String, String> config, String listener) {
-            String prefix = "listener.name." + listener + ".";
-            config.put(prefix + "plain.sasl.jaas.config", plainJaasConfig());
-            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
-            config.put(prefix + "scram-sha-256.sasl.jaas.config", scram);
-            config.put(prefix + "scram-sha-512.sasl.jaas.config", scram);
-        }
-
-        private String plainJaasConfig() {
-            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-            return jaas.append(';').toString();
-        }
-
-        void launch(boolean format) {
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            List<String> command = List.of(
-                    java.toString(),
-                    "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + dir,
-                    "-Djava.awt.headless=true",
-                    "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
-                    "-Dlog4j2.disable.jmx=true",
-                    "-cp", brokerClasspath(),
-                    BrokerMain.class.getName(),
-                    dir.resolve("server.properties").toString(),
-                    clusterId,
-                    String.valueOf(format));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start Kafka node " + id + " with " + java, e);
-            }
-            lifeline = process.getOutputStream();
-            expectedAlive = true;
-        }
-
-        boolean isAlive() {
-            return process != null && process.isAlive();
-        }
-
-        void requestStop() {
-            expectedAlive = false;
-            if (lifeline != null) {
-                try {
-                    lifeline.close();
-                } catch (IOException e) {
-                    process.destroy();
-                }
-                lifeline = null;
-            }
-        }
-
-        void awaitStop() {
-            if (process == null) {
-                return;
-            }
-            try {
-                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        void stop() {
-            requestStop();
-            awaitStop();
-        }
-
-        void kill() {
-            expectedAlive = false;
-            if (process != null) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            lifeline = null;
-        }
-
-        String logTail() {
-            Path log = dir.resolve("broker.log");
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(no log at " + log + ": " + e.getMessage() + ")";
-            }
-        }
-    }
+    /** One node: its ports and its process. */
+    private record Node(BrokerConfig.Ports ports, BrokerProcess broker) {}
 
     /**
      * Describes an {@link EmbeddedKafka} cluster before it starts.
