@@ -1,22 +1,33 @@
 package io.github.flinkkafkaavg.examples;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * The {@code --name value} command line of the example jobs: unknown options and bad values fail with a message
- * naming the option, so a typo never silently falls back to a default.
+ * The {@code --name value} command line of the example jobs and of the benchmarks — the one parser of the project's
+ * programs: unknown options and bad values fail with a message naming the option, so a typo never silently falls
+ * back to a default. Not library API: it lives with the programs that use it.
  */
-final class Args {
+public final class Args {
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
     private Args() {}
 
-    static Args parse(String[] args, Set<String> options, Set<String> flags) {
+    /**
+     * Reads a command line.
+     *
+     * @param args the command line
+     * @param options the options that take a value, without {@code --}
+     * @param flags the options that take none
+     * @return the options given
+     * @throws IllegalArgumentException naming an unknown option, a missing value or a stray argument
+     */
+    public static Args parse(String[] args, Set<String> options, Set<String> flags) {
         Args parsed = new Args();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -36,6 +47,15 @@ final class Args {
             }
         }
         return parsed;
+    }
+
+    /**
+     * Every option given, in order, flags with the value {@code true}.
+     *
+     * @return name without {@code --} to value
+     */
+    public Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
     }
 
     boolean has(String name) {

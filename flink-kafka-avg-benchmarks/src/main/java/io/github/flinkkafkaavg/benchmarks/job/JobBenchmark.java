@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.benchmarks.job;
 
 
+import io.github.flinkkafkaavg.examples.Args;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -383,22 +385,13 @@ public final class JobBenchmark {
         }
     }
 
+    /** The options this runner takes; anything else is refused by name. */
+    static final Set<String> OPTIONS = Set.of("variants", "ratios", "keys", "parallelism", "backend", "slide",
+            "per-second", "jitter-ms", "last-n", "runs", "seconds", "max-seconds", "max-fill-seconds", "out");
+    static final Set<String> FLAGS = Set.of("help", "smoke", "steady", "state");
+
     private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; --help lists the options");
-            }
-            String name = args[i].substring(2);
-            if (name.equals("help") || name.equals("smoke") || name.equals("steady") || name.equals("state")) {
-                o.put(name, "true");
-            } else if (i + 1 < args.length) {
-                o.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-        }
-        return o;
+        return Args.parse(args, OPTIONS, FLAGS).values();
     }
 
     private static int[] ints(String list) {

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.benchmarks.kafka;
 
+import io.github.flinkkafkaavg.examples.Args;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,10 +8,10 @@ import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 
 /**
@@ -177,18 +178,7 @@ public final class KafkaBenchmark {
     }
 
     private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected an option, got " + args[i] + "\n" + HELP);
-            }
-            String name = args[i].substring(2);
-            boolean flag = name.equals("smoke") || name.equals("help");
-            if (!flag && i + 1 >= args.length) {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            o.put(name, flag ? "" : args[++i]);
-        }
-        return o;
+        return Args.parse(args, Set.of("variants", "records", "partitions", "keys", "per-second", "parallelism", "runs",
+                "out"), Set.of("smoke", "help")).values();
     }
 }
