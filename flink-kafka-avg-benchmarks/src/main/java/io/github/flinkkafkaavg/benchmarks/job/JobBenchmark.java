@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.benchmarks.job;
 
 
+import io.github.flinkkafkaavg.benchmarks.common.Stats;
 import io.github.flinkkafkaavg.examples.Args;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +87,7 @@ public final class JobBenchmark {
         }
 
         double median() {
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
+            return Stats.median(rates);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.benchmarks.kafka;
 
+import io.github.flinkkafkaavg.benchmarks.common.Stats;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -15,17 +16,11 @@ final class Report {
 
     record Result(String variant, int parallelism, long records, double[] rates, double[] toJobEnd) {
         double median() {
-            return median(rates);
+            return Stats.median(rates);
         }
 
         double medianToJobEnd() {
-            return median(toJobEnd);
-        }
-
-        private static double median(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
+            return Stats.median(toJobEnd);
         }
     }
 
@@ -35,8 +30,7 @@ final class Report {
         for (int i = 0; i < l.length; i++) {
             ratios[i] = l[i] / f0[i];
         }
-        Arrays.sort(ratios);
-        return ratios[ratios.length / 2];
+        return Stats.median(ratios);
     }
 
     static String report(List<Result> results, long records, int partitions, int keys, Map<String, String> options) {
