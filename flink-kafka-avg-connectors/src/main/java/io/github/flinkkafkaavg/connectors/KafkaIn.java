@@ -38,7 +38,6 @@ public final class KafkaIn {
     private KafkaIn(List<String> topics, Pattern pattern) {
         this.topics = topics;
         this.pattern = pattern;
-        this.groupId = "flink-kafka-avg";
         this.start = Start.COMMITTED_OR_EARLIEST;
     }
 
@@ -91,8 +90,11 @@ public final class KafkaIn {
     }
 
     /**
-     * The consumer group id, under which offsets are committed on checkpoints (for monitoring; Flink restores from
-     * its own checkpoints).
+     * The consumer group id, under which offsets are committed on checkpoints (for monitoring, and where a job
+     * without a checkpoint starts: {@link #startingAtCommittedOrLatest()} and the default). Default: derived from the
+     * pipeline's name and this input's topics, {@code flink-kafka-avg-<name>-<topics>} — stable across restarts,
+     * and different for every pipeline, so a second job or test on the same topic does not start from the first
+     * one's committed offsets and read nothing.
      *
      * @param groupId the group id
      * @return a new input
@@ -215,7 +217,8 @@ public final class KafkaIn {
     @Override
     public String toString() {
         // Property values may hold secrets: show the names only.
-        return "KafkaIn{" + describe() + ", " + endpoint.describe() + ", groupId=" + groupId + ", start=" + start
+        return "KafkaIn{" + describe() + ", " + endpoint.describe() + ", groupId="
+                + (groupId == null ? "(from the pipeline's name)" : groupId) + ", start=" + start
                 + (bounded ? ", bounded" : "") + '}';
     }
 }

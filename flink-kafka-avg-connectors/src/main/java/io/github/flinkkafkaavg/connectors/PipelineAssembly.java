@@ -68,7 +68,7 @@ final class PipelineAssembly {
                 : new TypedExtractor<>(s.decoder, s.key, s.value, s.eventTime);
         KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
                 .setBootstrapServers(input.endpoint.bootstrapServers())
-                .setGroupId(input.groupId)
+                .setGroupId(groupId(s))
                 .setDeserializer(new SampleDeserializer(extractor, s.maxValueBytes, eventTimeLimits(s, bounds)))
                 .setStartingOffsets(startingOffsets(input));
         if (input.pattern != null) {
@@ -172,6 +172,14 @@ final class PipelineAssembly {
             late.sinkTo(new DiscardingSink<>()).name(s.name + ": drop late records").uid(s.name + "-late-drop");
         }
         return new SlidingAverage.Pipeline<>((DataStream<R>) (DataStream<?>) windows, null, late, null);
+    }
+
+    /**
+     * The input's group id, or one of this pipeline's own: a shared default made every pipeline on a topic after the
+     * first start from the first one's committed offsets — and, on a topic that gets no new records, read nothing.
+     */
+    static String groupId(PipelineSettings<?> s) {
+        return s.input.groupId != null ? s.input.groupId : "flink-kafka-avg-" + s.name + "-" + s.input.describe();
     }
 
     private static WatermarkStrategy<Either<DeadLetter, Sample>> watermarks(PipelineSettings<?> s) {

@@ -148,6 +148,20 @@ class SlidingAverageValidationTest {
                 .hasMessageContaining("deadLetterMaxValueBytes must be positive, but was -1");
     }
 
+    /** A shared default group made a second pipeline on a topic start from the first one's offsets: nothing to read. */
+    @Test
+    void eachPipelineReadsUnderAGroupIdOfItsOwnUnlessOneIsGiven() {
+        SlidingAverage.Windowed<Reading> pipeline = valid().name("sensors");
+        assertThat(PipelineAssembly.groupId(pipeline.settings)).isEqualTo("flink-kafka-avg-sensors-in")
+                .isEqualTo(PipelineAssembly.groupId(valid().name("sensors").settings)); // stable: same on a restart
+        assertThat(PipelineAssembly.groupId(pipeline.name("backfill").settings)).isEqualTo("flink-kafka-avg-backfill-in");
+        assertThat(PipelineAssembly.groupId(base().lastN(5).name("sensors")
+                .fromKafka(KafkaIn.topic("other").bootstrapServers("127.0.0.1:9")).settings))
+                .isEqualTo("flink-kafka-avg-sensors-other");
+        assertThat(PipelineAssembly.groupId(pipeline.fromKafka(KafkaIn.topic("in").bootstrapServers("127.0.0.1:9")
+                .groupId("mine")).settings)).isEqualTo("mine");
+    }
+
     @Test
     void closingWindowsWhenIdleAlreadyDecidesIdlenessSoIdleAfterMayNotBeSetToo() {
         assertThatThrownBy(() -> valid().idleAfter(Duration.ofMinutes(1)).closeWindowsWhenIdle(Duration.ofMinutes(2))
