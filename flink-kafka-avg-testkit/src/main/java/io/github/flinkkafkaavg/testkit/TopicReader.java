@@ -6,11 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -23,7 +31,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>With {@code readCommitted} the consumer uses {@code isolation.level=read_committed}, so it sees only records
  * of committed transactions: what a reader of an exactly-once sink sees. Reading stops at the end offsets taken
- * when the call starts (for read_committed, the last stable offsets), so it is bounded and ends by itself.
+ * when the call starts (for read_committed, the last stable offsets), so it is bounded and ends by itself. A commit
+ * is complete for readers only once the broker has written its markers, which it does after the producer's
+ * {@code commitTransaction()} returned: so before taking the end offsets, a read_committed call waits (up to 60 s)
+ * until no transaction on the topic is between prepare and complete. Open transactions are not waited for: their
+ * records stay invisible, as they would to any reader.
  */
 @PublicEvolving
 public final class TopicReader {
@@ -55,6 +67,9 @@ public final class TopicReader {
                     .collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            if (readCommitted) {
+                awaitCommitsWritten(bootstrapServers, topic);
+            }
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, DEFAULT_TIMEOUT);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
@@ -69,6 +84,42 @@ public final class TopicReader {
                     ? Integer.compare(a.partition(), b.partition())
                     : Long.compare(a.offset(), b.offset()));
             return records;
+        }
+    }
+
+    /**
+     * Waits until no transaction that wrote to {@code topic} is committing or aborting (its markers not all written
+     * yet): otherwise the last stable offset, and with it what this call reads, would stop short of records that
+     * are already committed — the race a test reading right after its job finished would lose now and then.
+     */
+    private static void awaitCommitsWritten(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                List<String> finishing = admin.listTransactions(new ListTransactionsOptions().filterStates(
+                                List.of(TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT)))
+                        .all().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
+                        .map(TransactionListing::transactionalId).collect(Collectors.toList());
+                boolean onTopic = !finishing.isEmpty() && admin.describeTransactions(finishing).all()
+                        .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                        .anyMatch(t -> t.topicPartitions().stream().anyMatch(p -> p.topic().equals(topic)));
+                if (!onTopic) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("transactions on topic " + topic + " did not finish committing"
+                            + " within " + DEFAULT_TIMEOUT.toSeconds() + " s: " + finishing);
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for commits on topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the transactions of the cluster at " + bootstrapServers
+                    + " (read_committed needs the finished ones): " + e.getCause(), e);
         }
     }
 
