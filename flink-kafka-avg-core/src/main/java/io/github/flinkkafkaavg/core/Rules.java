@@ -68,6 +68,17 @@ public final class Rules {
     }
 
     /**
+     * How many keys' changed headers a serializing backend holds on the heap: 0 or more.
+     *
+     * @param keys the bound
+     * @return the problem, or null
+     */
+    public static String headerCacheSize(int keys) {
+        return keys < 0 ? "header cache capacity must be 0 or more keys, but was " + keys
+                + "; use 0 to write every header at once" : null;
+    }
+
+    /**
      * How long a silent key of a count-based average is kept: more than zero.
      *
      * @param silence the time

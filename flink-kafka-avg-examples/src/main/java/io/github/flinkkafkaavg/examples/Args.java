@@ -36,7 +36,7 @@ public final class Args {
             }
             String name = arg.substring(2);
             if (flags.contains(name)) {
-                parsed.values.put(name, "true");
+                parsed.values.put(name, "");
             } else if (options.contains(name)) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("option --" + name + " needs a value");
@@ -50,7 +50,7 @@ public final class Args {
     }
 
     /**
-     * Every option given, in order, flags with the value {@code true}.
+     * Every option given, in order, flags with an empty value.
      *
      * @return name without {@code --} to value
      */

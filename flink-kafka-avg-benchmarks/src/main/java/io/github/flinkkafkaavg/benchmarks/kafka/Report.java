@@ -42,7 +42,7 @@ final class Report {
                         + " Command: `scripts/kafka-benchmark%s`%n%n", LocalDate.now(), records, partitions, keys, Workload.perSecond,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), results.get(0).rates().length,
                 options.isEmpty() ? "" : " " + String.join(" ", options.entrySet().stream()
-                        .map(e -> "--" + e.getKey() + (e.getValue().equals("true") ? "" : " " + e.getValue())).toList())));
+                        .map(e -> "--" + e.getKey() + (e.getValue().isEmpty() ? "" : " " + e.getValue())).toList())));
         md.append("| variant | parallelism | records/s while reading | runs | records/s to the job's end |\n"
                 + "| --- | ---: | ---: | --- | ---: |\n");
         Map<String, Double> toEnd = new LinkedHashMap<>();

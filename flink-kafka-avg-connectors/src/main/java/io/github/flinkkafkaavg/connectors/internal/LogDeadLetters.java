@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
+import io.github.flinkkafkaavg.core.LogThrottle;
 import io.github.flinkkafkaavg.connectors.serde.DeadLetter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -14,19 +15,17 @@ public final class LogDeadLetters extends ProcessFunction<DeadLetter, Void> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(LogDeadLetters.class);
-    private transient long lastLog;
+    private final LogThrottle logs = new LogThrottle();
     private transient long skipped;
 
     @Override
     public void processElement(DeadLetter letter, Context ctx, Collector<Void> out) {
-        long now = System.nanoTime();
-        if (lastLog != 0 && now - lastLog < 60_000_000_000L) {
+        if (!logs.allow()) {
             skipped++;
             return;
         }
         LOG.warn("Skipped a record that cannot be averaged: {} ({} more skipped since the last message; set"
                 + " deadLetters(KafkaOut.topic(...)) to keep them)", letter, skipped);
-        lastLog = now;
         skipped = 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.connectors.internal;
 
+import io.github.flinkkafkaavg.core.LogThrottle;
 import io.github.flinkkafkaavg.connectors.serde.KeyFunction;
 import io.github.flinkkafkaavg.connectors.serde.Sample;
 import io.github.flinkkafkaavg.core.ValueFunction;
@@ -25,14 +26,13 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ToSample.class);
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final KeyFunction<T> key;
     private final ValueFunction<T> value;
     private final EventTimeLimits limits;
     private final OutputTag<T> invalid;
     private transient Counter invalidCount;
-    private transient long lastLog;
+    private final LogThrottle logs = new LogThrottle();
 
     /**
      * A converter.
@@ -87,9 +87,7 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
         }
         ctx.output(invalid, record);
         invalidCount.inc();
-        long now = System.nanoTime();
-        if (lastLog == 0 || now - lastLog > LOG_INTERVAL_NANOS) {
-            lastLog = now;
+        if (logs.allow()) {
             LOG.warn("A record cannot be averaged and went to the invalid-records output: {} ({} so far)", why,
                     invalidCount.getCount());
         }

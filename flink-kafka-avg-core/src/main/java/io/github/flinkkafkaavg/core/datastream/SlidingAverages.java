@@ -187,7 +187,7 @@ public final class SlidingAverages {
      * @return a new configuration
      */
     public SlidingAverages headerCacheSize(int keys) {
-        new HeaderCache<>(keys); // refuses a negative bound with the rule's one wording
+        Rules.require(Rules.headerCacheSize(keys));
         return new SlidingAverages(specs, allowedLateness, lateTag, invalidTag, rejectPreEpoch, maxFuture, maxPast, keys);
     }
 

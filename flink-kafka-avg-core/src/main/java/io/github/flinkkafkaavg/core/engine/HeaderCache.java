@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.engine;
 
+import io.github.flinkkafkaavg.core.Rules;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
 import java.util.HashMap;
@@ -33,10 +34,7 @@ public final class HeaderCache<K> {
      * @param capacity the most keys held, 0 or more
      */
     public HeaderCache(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("header cache capacity must be 0 or more keys, but was " + capacity
-                    + "; use 0 to write every header at once");
-        }
+        Rules.require(Rules.headerCacheSize(capacity));
         this.capacity = capacity;
     }
 

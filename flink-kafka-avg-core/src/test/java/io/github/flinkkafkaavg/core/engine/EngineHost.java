@@ -151,16 +151,21 @@ final class EngineHost {
 
     /** Whether no key has anything stored, cached headers written first, as a snapshot would. */
     boolean isEmpty() {
+        flush();
+        return states.isEmpty() && savedSlices.isEmpty() && savedHeaders.isEmpty();
+    }
+
+    /** Writes the cached headers to the store, as the operator does before a snapshot. */
+    private void flush() {
         io(() -> {
             windows.flush();
             return null;
         });
-        return states.isEmpty() && savedSlices.isEmpty() && savedHeaders.isEmpty();
     }
 
     /** Every key with stored state, cached headers written first, in a fixed order. */
     private SortedSet<String> keys() {
-        isEmpty();
+        flush();
         SortedSet<String> keys = new TreeSet<>(states.keySet());
         keys.addAll(savedHeaders.keySet());
         keys.addAll(savedSlices.keySet());

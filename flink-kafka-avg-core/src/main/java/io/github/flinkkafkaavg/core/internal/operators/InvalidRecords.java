@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.internal.operators;
 
+import io.github.flinkkafkaavg.core.LogThrottle;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import java.io.Serializable;
 import org.apache.flink.metrics.Counter;
@@ -21,12 +22,11 @@ final class InvalidRecords<IN> implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(InvalidRecords.class);
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final ValueFunction<IN> valueFunction;
     private final OutputTag<IN> tag;
     private transient Counter counter;
-    private transient long lastLog;
+    private final LogThrottle logs = new LogThrottle();
 
     InvalidRecords(ValueFunction<IN> valueFunction, OutputTag<IN> tag) {
         this.valueFunction = valueFunction;
@@ -61,9 +61,7 @@ final class InvalidRecords<IN> implements Serializable {
             output.collect(tag, record);
             return;
         }
-        long now = System.nanoTime();
-        if (lastLog == 0 || now - lastLog > LOG_INTERVAL_NANOS) {
-            lastLog = now;
+        if (logs.allow()) {
             LOG.warn("Dropped an invalid record for key {}: {} ({} invalid records so far; set an invalid-records"
                     + " output to keep them)", key, why, counter.getCount());
         }

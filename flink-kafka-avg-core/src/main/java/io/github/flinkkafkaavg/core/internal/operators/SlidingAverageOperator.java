@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.internal.operators;
 
+import io.github.flinkkafkaavg.core.Rules;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
@@ -103,7 +104,7 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
             throw new IllegalArgumentException(limits + " accepts event times the engine cannot window: "
                     + windowable);
         }
-        new HeaderCache<>(cachedHeaders); // refuses a negative bound here, at job build time, not in open()
+        Rules.require(Rules.headerCacheSize(cachedHeaders)); // at job build time, not in open()
         this.limits = limits;
         this.lateTag = lateTag;
         this.invalidRecords = new InvalidRecords<>(Objects.requireNonNull(valueFunction, "valueFunction"), invalidTag);
