@@ -2,15 +2,11 @@ package io.github.flinkkafkaavg.testkit;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +63,6 @@ import org.apache.kafka.common.errors.RetriableException;
 @PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private static final String CLASSPATH_RESOURCE = "broker.classpath";
     private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
 
     private final int nodeCount;
@@ -131,7 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         tls ? freePort() : -1, sasl && tls ? freePort() : -1), new BrokerProcess(id, nodeDir(id))));
             }
             String voters = BrokerConfig.voters(nodes.stream().map(Node::ports).toList());
-            String classpath = brokerClasspath();
+            String classpath = BrokerLibrary.classpath();
             for (Node node : nodes) {
                 Path dir = nodeDir(node.ports().id());
                 node.broker().writeFiles(config.serverProperties(node.ports(), voters, dir.resolve("data"),
@@ -417,7 +412,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (node.broker().isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is running already");
         }
-        node.broker().launch(brokerClasspath(), clusterId, false);
+        node.broker().launch(BrokerLibrary.classpath(), clusterId, false);
         awaitBrokers((int) nodes.stream().filter(n -> n.broker().isAlive()).count());
     }
 
@@ -526,25 +521,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
-    }
-
-    private static String brokerClasspath() {
-        List<String> entries = new ArrayList<>();
-        try (InputStream in = EmbeddedKafka.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + CLASSPATH_RESOURCE + " next to "
-                        + EmbeddedKafka.class.getName() + ": build flink-kafka-avg-testkit with Maven, which writes it");
-            }
-            entries.add(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            entries.add(Paths.get(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static void deleteRecursively(Path path) {
