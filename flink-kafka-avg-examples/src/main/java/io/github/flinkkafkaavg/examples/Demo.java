@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.examples;
 
 import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,26 +59,54 @@ public final class Demo {
     private Demo() {}
 
     /**
-     * Runs the demo.
+     * Runs the demo. Options are checked before anything starts: a bad one ends it with one line on standard error
+     * and exit code 2, not a stack trace after Kafka came up.
      *
      * @param args {@code --duration}, {@code --rate}, {@code --sensors}, {@code --window}, {@code --slide}
      * @throws Exception when the broker or the job cannot start
      */
     public static void main(String[] args) throws Exception {
-        Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"), Set.of("help"));
-        if (parsed.has("help")) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
             System.out.println(HELP);
             return;
         }
-        Duration duration = parsed.getDuration("duration", Duration.ZERO);
-        int rate = parsed.getInt("rate", 200);
-        int sensors = parsed.getInt("sensors", 5);
-        Duration window = parsed.getDuration("window", Duration.ofSeconds(10));
-        Duration slide = parsed.getDuration("slide", Duration.ofSeconds(2));
-        if (rate < 1 || sensors < 1) {
-            throw new IllegalArgumentException("--rate and --sensors must be at least 1");
-        }
+        run(options.duration(), options.rate(), options.sensors(), options.window(), options.slide());
+    }
 
+    /** The demo's options, each checked; {@code parse} returns null for {@code --help}. */
+    record Options(Duration duration, int rate, int sensors, Duration window, Duration slide) {
+        static Options parse(String[] args) {
+            Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"), Set.of("help"));
+            if (parsed.has("help")) {
+                return null;
+            }
+            Options options = new Options(parsed.getDuration("duration", Duration.ZERO), parsed.getInt("rate", 200),
+                    parsed.getInt("sensors", 5), parsed.getDuration("window", Duration.ofSeconds(10)),
+                    parsed.getDuration("slide", Duration.ofSeconds(2)));
+            if (options.rate() < 1 || options.sensors() < 1) {
+                throw new IllegalArgumentException("--rate and --sensors must be at least 1, but were "
+                        + options.rate() + " and " + options.sensors());
+            }
+            try {
+                WindowSpec.ofSizeAndSlide(options.window(), options.slide());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--window " + TimeUtils.formatWithHighestUnit(options.window())
+                        + " --slide " + TimeUtils.formatWithHighestUnit(options.slide()) + ": " + e.getMessage(), e);
+            }
+            return options;
+        }
+    }
+
+    private static void run(Duration duration, int rate, int sensors, Duration window, Duration slide)
+            throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -56,7 +57,14 @@ final class SensorDataGenerator implements AutoCloseable {
         while (running) {
             long now = System.currentTimeMillis();
             String sensor = "sensor-" + random.nextInt(sensors);
-            producer.send(new ProducerRecord<>(topic, sensor, nextValue(sensor, now)));
+            try {
+                producer.send(new ProducerRecord<>(topic, sensor, nextValue(sensor, now)));
+            } catch (KafkaException e) {
+                if (!running) {
+                    return; // closing while a send waited: on Ctrl-C the broker may already be gone, that is fine
+                }
+                throw e;
+            }
             sent.incrementAndGet();
             next += intervalNanos;
             long sleep = next - System.nanoTime();

@@ -94,6 +94,20 @@ class ExampleJobsCommandLineTest {
     }
 
     @Test
+    void theDemoChecksItsOptionsBeforeItStartsAnything() {
+        assertThat(Demo.Options.parse(new String[] {"--help"})).isNull();
+        assertThat(Demo.Options.parse(new String[] {"--window", "30s", "--slide", "5s"}).window())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Demo.Options.parse(new String[] {"--windw", "30s"}))
+                .hasMessage("unknown option --windw; run with --help for the list");
+        assertThatThrownBy(() -> Demo.Options.parse(new String[] {"--window", "5s", "--slide", "10s"}))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--window 5 s --slide 10 s: ");
+        assertThatThrownBy(() -> Demo.Options.parse(new String[] {"--rate", "0"}))
+                .hasMessage("--rate and --sensors must be at least 1, but were 0 and 5");
+    }
+
+    @Test
     void accessLogLinesParseInCombinedAndCommonFormat() throws Exception {
         LogLatencyJob.Request r = LogLatencyJob.parse("10.1.2.3 - alice [25/Nov/2026:14:00:07 +0100] "
                 + "\"GET /api/orders?id=7&x=1 HTTP/1.1\" 200 512 \"https://shop/\" \"Mozilla/5.0 (X11)\" 0.123");
