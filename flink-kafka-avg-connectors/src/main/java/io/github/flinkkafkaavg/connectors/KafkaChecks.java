@@ -27,6 +27,9 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code SlidingAverage.build} asks Kafka before it adds the job: are the servers reachable, do the credentials
@@ -35,6 +38,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * within a bounded time, in one sentence that names the servers, the topic and the fix.
  */
 final class KafkaChecks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaChecks.class);
 
     private KafkaChecks() {}
 
@@ -64,7 +69,8 @@ final class KafkaChecks {
      * Checks servers, credentials and topics, and answers what the first output topic (the results') accepts as
      * timestamps.
      */
-    static TopicTimestamps verify(KafkaIn in, List<KafkaOut> outs, int sourceParallelism, Duration timeout) {
+    static TopicTimestamps verify(KafkaIn in, String groupId, List<KafkaOut> outs, int sourceParallelism,
+            Duration timeout) {
         String inWhere = "fromKafka(" + in.describe() + ")";
         try (Admin admin = admin(in.endpoint.bootstrapServers(), in.clientProperties(), timeout, "connect for " + inWhere,
                 in.endpoint.security())) {
@@ -82,6 +88,19 @@ final class KafkaChecks {
                             + ") or lower the parallelism to " + partitions);
                 }
             }
+            if (in.bounded && in.pattern == null) {
+                // Informational: a user allowed to read but not to describe the group still gets a job.
+                try {
+                    long readable = readable(admin, in, groupId, timeout);
+                    if (readable == 0) {
+                        LOG.warn(nothingToRead(in, groupId));
+                    } else {
+                        LOG.info("{}: bounded, {} record(s) to read", inWhere, readable);
+                    }
+                } catch (IllegalStateException e) {
+                    LOG.info("{}: bounded; cannot count the records to read: {}", inWhere, e.getMessage());
+                }
+            }
         }
         TopicTimestamps results = null;
         for (KafkaOut out : outs) {
@@ -96,6 +115,70 @@ final class KafkaChecks {
             }
         }
         return results;
+    }
+
+    /**
+     * How many records a bounded input will read: per partition, from where it starts (its {@link KafkaIn.Start}, the
+     * group's committed offset where that applies) to the end offset now, which is where a bounded source stops.
+     */
+    static long readable(Admin admin, KafkaIn in, String groupId, Duration timeout) {
+        String servers = in.endpoint.bootstrapServers();
+        KafkaSecurity security = in.endpoint.security();
+        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        for (String topic : in.topics) {
+            describe(admin, topic, timeout, servers, security).partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest(), timeout, servers, security);
+        Map<TopicPartition, Long> start = switch (in.start) {
+            case EARLIEST -> offsets(admin, partitions, OffsetSpec.earliest(), timeout, servers, security);
+            case LATEST -> end;
+            case TIMESTAMP -> offsets(admin, partitions, OffsetSpec.forTimestamp(in.startTimestamp), timeout, servers,
+                    security);
+            case COMMITTED_OR_EARLIEST, COMMITTED_OR_LATEST -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = call(admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata(), timeout, "read the offsets of group " + groupId, servers,
+                        security);
+                Map<TopicPartition, Long> otherwise = in.start == KafkaIn.Start.COMMITTED_OR_LATEST ? end
+                        : offsets(admin, partitions, OffsetSpec.earliest(), timeout, servers, security);
+                Map<TopicPartition, Long> from = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    OffsetAndMetadata c = committed.get(tp);
+                    from.put(tp, c != null ? c.offset() : otherwise.get(tp));
+                }
+                yield from;
+            }
+        };
+        long readable = 0;
+        for (TopicPartition tp : partitions) {
+            long from = start.get(tp) < 0 ? end.get(tp) : start.get(tp);   // -1: no record at or after the timestamp
+            readable += Math.max(0, end.get(tp) - from);
+        }
+        return readable;
+    }
+
+    static String nothingToRead(KafkaIn in, String groupId) {
+        String from = switch (in.start) {
+            case EARLIEST -> "the earliest offsets";
+            case LATEST -> "the latest offsets (startingAtLatest)";
+            case TIMESTAMP -> "the first records at or after " + java.time.Instant.ofEpochMilli(in.startTimestamp);
+            case COMMITTED_OR_EARLIEST -> "the offsets committed by group " + groupId + " (else the earliest)";
+            case COMMITTED_OR_LATEST -> "the offsets committed by group " + groupId + " (else the latest)";
+        };
+        return "fromKafka(" + in.describe() + "): bounded, and there is nothing to read: from " + from + " to the end"
+                + " of every partition on " + in.endpoint.bootstrapServers() + " there is no record, so the job will"
+                + " finish without results. Write the records before building the job, or read from earlier"
+                + (in.start == KafkaIn.Start.EARLIEST ? "" : " (KafkaIn.startingAtEarliest(), or another groupId)");
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,
+            Duration timeout, String servers, KafkaSecurity security) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        call(admin.listOffsets(request).all(), timeout, "list the offsets of " + partitions.size() + " partition(s)",
+                servers, security).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 
     /** The topic's effective timestamp settings: its own where set, else the broker's. */

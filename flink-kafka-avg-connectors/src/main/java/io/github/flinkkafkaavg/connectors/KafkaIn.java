@@ -151,7 +151,8 @@ public final class KafkaIn {
 
     /**
      * Stops at the latest offsets as of the job's start: for backfills and tests. Open windows are emitted at the
-     * end of input.
+     * end of input. {@code build(env)} counts the records between the start position and the end of each topic (not
+     * for a pattern) and logs a warning when there are none: such a job finishes without a single result.
      *
      * @return a new input
      */

@@ -57,7 +57,7 @@ final class PipelineAssembly {
         PipelineChecks.kafka(env, s, problems);
         PipelineChecks.require(problems);
         KafkaChecks.TopicTimestamps topic = s.kafkaCheckTimeout == null ? KafkaChecks.TopicTimestamps.KAFKA_DEFAULTS
-                : KafkaChecks.verify(s.input, PipelineChecks.outputs(s), env.getParallelism(), s.kafkaCheckTimeout);
+                : KafkaChecks.verify(s.input, groupId(s), PipelineChecks.outputs(s), env.getParallelism(), s.kafkaCheckTimeout);
         PipelineChecks.TimeBounds bounds = PipelineChecks.timeBounds(s, topic, s.output.topic, problems);
         PipelineChecks.require(problems);
         KafkaIn input = s.input;
@@ -151,14 +151,7 @@ final class PipelineAssembly {
             SingleOutputStreamOperator<Sample> samples) {
         KeyedStream<Sample, String> keyed = samples.keyBy(Sample::key, Types.STRING);
         if (s.kind == PipelineSettings.Kind.LAST_N) {
-            MovingAverages averages = MovingAverages.lastN(s.lastN);
-            if (s.emitOnlyWhenFull) {
-                averages = averages.emitOnlyWhenFull();
-            }
-            if (s.forgetKeysAfter != null) {
-                averages = averages.forgetKeysAfter(s.forgetKeysAfter);
-            }
-            DataStream<R> results = (DataStream<R>) (DataStream<?>) averages.apply(keyed, Sample::value)
+            DataStream<R> results = (DataStream<R>) (DataStream<?>) movingAverages(s).apply(keyed, Sample::value)
                     .uid(s.name + "-average");
             return new SlidingAverage.Pipeline<>(results, null, null, null);
         }
@@ -193,7 +186,19 @@ final class PipelineAssembly {
      * The event times the pipeline averages: those its windows can be computed for and whose results Kafka accepts
      * (none before 1970), within {@code bounds} of the processing clock.
      */
-    private static EventTimeLimits eventTimeLimits(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {
+    /** The count-based averaging the settings describe, for {@link #average} and the test driver. */
+    static MovingAverages movingAverages(PipelineSettings<?> s) {
+        MovingAverages averages = MovingAverages.lastN(s.lastN);
+        if (s.emitOnlyWhenFull) {
+            averages = averages.emitOnlyWhenFull();
+        }
+        if (s.forgetKeysAfter != null) {
+            averages = averages.forgetKeysAfter(s.forgetKeysAfter);
+        }
+        return averages;
+    }
+
+    static EventTimeLimits eventTimeLimits(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {
         if (s.kind == PipelineSettings.Kind.LAST_N) {
             return EventTimeLimits.none().atLeast(0, "its result would carry this timestamp, and Kafka refuses negative"
                     + " timestamps; check the clock or the field the event time is read from")
@@ -202,7 +207,7 @@ final class PipelineAssembly {
         return slidingAverages(s, bounds).eventTimeLimits();
     }
 
-    private static SlidingAverages slidingAverages(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {
+    static SlidingAverages slidingAverages(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {
         SlidingAverages averages = SlidingAverages.over(s.specs().toArray(new WindowSpec[0]))
                 .allowedLateness(s.allowedLateness)
                 .rejectPreEpochEventTimes();
@@ -232,7 +237,7 @@ final class PipelineAssembly {
     }
 
     /** Strict mode: a dead letter fails the job with its reason and source. */
-    private static final class FailOnDeadLetter extends ProcessFunction<Either<DeadLetter, Sample>, Sample> {
+    static final class FailOnDeadLetter extends ProcessFunction<Either<DeadLetter, Sample>, Sample> {
         private static final long serialVersionUID = 1L;
 
         @Override

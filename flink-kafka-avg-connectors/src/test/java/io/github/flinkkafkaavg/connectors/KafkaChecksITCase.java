@@ -16,6 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,6 +45,41 @@ class KafkaChecksITCase {
 
     private static String topic() {
         return "t-" + UUID.randomUUID();
+    }
+
+    @Test
+    void aBoundedInputCountsWhatItWillReadAndSaysSoWhenThatIsNothing() throws Exception {
+        String topic = topic();
+        KAFKA.cluster().createTopic(topic, 2);
+        KafkaIn fromEarliest = KafkaIn.topic(topic).bootstrapServers(KAFKA.bootstrapServers()).startingAtEarliest()
+                .bounded();
+        String group = "group-" + topic;
+        Duration timeout = Duration.ofSeconds(10);
+        try (Admin admin = KAFKA.cluster().admin()) {
+            assertThat(KafkaChecks.readable(admin, fromEarliest, group, timeout)).isZero();
+
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.cluster().clientProperties(),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(topic, i < 3 ? 0 : 1, "k", "{}")).get();
+                }
+            }
+            assertThat(KafkaChecks.readable(admin, fromEarliest, group, timeout)).isEqualTo(5);
+            assertThat(KafkaChecks.readable(admin, fromEarliest.startingAtLatest(), group, timeout)).isZero();
+
+            KafkaIn fromCommitted = KafkaIn.topic(topic).bootstrapServers(KAFKA.bootstrapServers()).bounded();
+            assertThat(KafkaChecks.readable(admin, fromCommitted, group, timeout)).isEqualTo(5);   // none: earliest
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1)))
+                    .all().get(10, TimeUnit.SECONDS);
+            assertThat(KafkaChecks.readable(admin, fromCommitted, group, timeout)).isEqualTo(2 + 2);
+            assertThat(KafkaChecks.readable(admin, fromCommitted.startingAtCommittedOrLatest(), group, timeout))
+                    .isEqualTo(2);                                                       // partition 1 from its end
+        }
+        assertThat(KafkaChecks.nothingToRead(fromEarliest.startingAtLatest(), group)).isEqualTo("fromKafka(" + topic
+                + "): bounded, and there is nothing to read: from the latest offsets (startingAtLatest) to the end of"
+                + " every partition on " + KAFKA.bootstrapServers() + " there is no record, so the job will finish"
+                + " without results. Write the records before building the job, or read from earlier"
+                + " (KafkaIn.startingAtEarliest(), or another groupId)");
     }
 
     @Test

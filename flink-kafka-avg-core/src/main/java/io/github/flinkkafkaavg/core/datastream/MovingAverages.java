@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.datastream;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.ValueFunction;
 import io.github.flinkkafkaavg.core.Rules;
@@ -98,12 +99,26 @@ public final class MovingAverages {
      * @param <K> the key type
      * @return the stream of results
      */
-    @SuppressWarnings("unchecked")
     public <T, K> SingleOutputStreamOperator<MovingAverage<K>> apply(KeyedStream<T, K> keyed, ValueFunction<T> value) {
         Objects.requireNonNull(keyed, "keyed stream");
-        Objects.requireNonNull(value, "value function");
         return keyed.transform("MovingAverage(last " + w + ")", MovingAverageTypeInfo.of(keyed.getKeyType()),
-                new MovingAverageOperator<>(w, onlyWhenFull, value, (OutputTag<T>) invalidTag, forgetAfter));
+                operator(value));
+    }
+
+    /**
+     * The operator {@link #apply} adds, for hosts other than a {@code DataStream}: the test drivers run it in Flink's
+     * operator test harness, so that a test sees exactly what a job computes.
+     *
+     * @param value reads the value to average from a record
+     * @param <T> the record type
+     * @param <K> the key type
+     * @return a new operator of this configuration
+     */
+    @Internal
+    @SuppressWarnings("unchecked")
+    public <T, K> MovingAverageOperator<T, K> operator(ValueFunction<T> value) {
+        Objects.requireNonNull(value, "value function");
+        return new MovingAverageOperator<>(w, onlyWhenFull, value, (OutputTag<T>) invalidTag, forgetAfter);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.flinkkafkaavg.core.datastream;
 
+import io.github.flinkkafkaavg.core.annotation.Internal;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.core.WindowAverage;
@@ -219,16 +220,30 @@ public final class SlidingAverages {
      * @param <K> the key type
      * @return the stream of results, with the late and invalid side outputs if set
      */
-    @SuppressWarnings("unchecked")
     public <T, K> SingleOutputStreamOperator<WindowAverage<K>> apply(KeyedStream<T, K> keyed, ValueFunction<T> value) {
         Objects.requireNonNull(keyed, "keyed stream");
-        Objects.requireNonNull(value, "value function");
-        SlidingWindowEngine engine = new SlidingWindowEngine(specs, allowedLateness);
-        SlidingAverageOperator<T, K> operator = new SlidingAverageOperator<>(
-                engine, eventTimeLimits(engine), value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag, cachedHeaders);
+        SlidingAverageOperator<T, K> operator = operator(value);
         // No automatic uid: two averages in one job would clash. Users set .uid(...) for savepoint compatibility.
         String name = "SlidingAverage(" + specs.stream().map(WindowSpec::label).collect(Collectors.joining(", ")) + ")";
         return keyed.transform(name, WindowAverageTypeInfo.of(keyed.getKeyType()), operator);
+    }
+
+    /**
+     * The operator {@link #apply} adds, for hosts other than a {@code DataStream}: the test drivers run it in Flink's
+     * operator test harness, so that a test sees exactly what a job computes.
+     *
+     * @param value reads the value to average from a record
+     * @param <T> the record type
+     * @param <K> the key type
+     * @return a new operator of this configuration
+     */
+    @Internal
+    @SuppressWarnings("unchecked")
+    public <T, K> SlidingAverageOperator<T, K> operator(ValueFunction<T> value) {
+        Objects.requireNonNull(value, "value function");
+        SlidingWindowEngine engine = new SlidingWindowEngine(specs, allowedLateness);
+        return new SlidingAverageOperator<>(
+                engine, eventTimeLimits(engine), value, (OutputTag<T>) lateTag, (OutputTag<T>) invalidTag, cachedHeaders);
     }
 
     @Override

@@ -16,11 +16,16 @@ public final class TradeAverageJob {
         env.execute("trade averages");
     }
 
+    /** The averaging, without Kafka: what PipelineTestDriver runs in a unit test. */
+    static SlidingAverage.Windowed<Trade> averages() {
+        return SlidingAverage.of(Trade.class)
+                .key(Trade::symbol).value(Trade::price).eventTime(Trade::ts)
+                .window(Duration.ofSeconds(30)).slide(Duration.ofSeconds(10));
+    }
+
     /** The whole job; the test runs it on a bounded input. */
     static void define(StreamExecutionEnvironment env, KafkaIn trades) {
-        SlidingAverage.of(Trade.class)
-                .key(Trade::symbol).value(Trade::price).eventTime(Trade::ts)
-                .window(Duration.ofSeconds(30)).slide(Duration.ofSeconds(10))
+        averages()
                 .fromKafka(trades)
                 .toKafka(KafkaOut.topic("trade-averages"))
                 .deadLetters(KafkaOut.topic("trades-dlq"))
