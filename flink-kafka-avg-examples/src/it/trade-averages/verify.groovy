@@ -26,18 +26,22 @@ new JarFile(jar).withCloseable { file ->
     def main = file.manifest?.mainAttributes?.getValue('Main-Class')
     if (main != 'com.example.trades.TradeAverageJob') problems << "Main-Class is ${main}"
 
-    // one Jackson: core, databind and annotations of one release (annotations drop the patch since 2.20)
-    def versions = ['jackson-core', 'jackson-databind', 'jackson-annotations'].collectEntries { artifact ->
-        def entry = file.getEntry("META-INF/maven/com.fasterxml.jackson.core/${artifact}/pom.properties")
-        def props = new Properties()
-        if (entry != null) file.getInputStream(entry).withCloseable { props.load(it) }
-        [(artifact): props.getProperty('version')]
-    }
-    def minors = versions.values().collect { it == null ? null : it.tokenize('.').take(2).join('.') } as Set
-    if (versions['jackson-core'] != versions['jackson-databind'] || minors.size() != 1 || minors.contains(null)) {
+    // one Jackson: every Jackson module of one release (annotations drop the patch since 2.20), core = databind
+    def versions = names.findAll { it ==~ /META-INF\/maven\/com\.fasterxml\.jackson[^\/]*\/[^\/]+\/pom\.properties/ }
+            .collectEntries { name ->
+                def props = new Properties()
+                file.getInputStream(file.getEntry(name)).withCloseable { props.load(it) }
+                [(props.getProperty('artifactId')): props.getProperty('version')]
+            }
+    def minors = versions.values().collect { it.tokenize('.').take(2).join('.') } as Set
+    if (!versions.containsKey('jackson-databind') || versions['jackson-core'] != versions['jackson-databind']
+            || minors.size() != 1) {
         problems << "mixed Jackson versions ${versions}"
     }
     println "job JAR ${jar.name}: ${names.size()} entries, Jackson ${versions}"
+    println "built with the local repository ${localRepositoryPath}"
 }
+def installed = new File(localRepositoryPath, 'io/github/flinkkafkaavg/flink-kafka-avg-connectors')
+if (!installed.isDirectory()) problems << "the library is not in the consumer's local repository ${localRepositoryPath}"
 assert problems.isEmpty() : problems.join('\n')
 return true
