@@ -3,6 +3,7 @@ package io.github.flinkkafkaavg.benchmarks.job;
 import io.github.flinkkafkaavg.core.datastream.MovingAverages;
 import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.sql.AverageFunctions;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
@@ -40,6 +41,8 @@ enum Variant {
     A2("Flink SQL HOP window TVF + AVG", true),
     /** This library's sliding average operator. */
     L("flink-kafka-avg SlidingAverages", true),
+    /** This library's engine from Flink SQL: the SLIDING_AVERAGE process table function. */
+    P("flink-kafka-avg SQL SLIDING_AVERAGE (PTF)", true),
     /** Flink's countWindow(w, 1) with an averaging AggregateFunction. */
     C1("Flink countWindow(w, 1) + AggregateFunction", false),
     /** A hand-written ValueState ring buffer of the last w values with a running sum. */
@@ -75,6 +78,7 @@ enum Variant {
             case A1 -> keyed.window(SlidingEventTimeWindows.of(window, slide))
                     .aggregate(new Average(), new TimeWindowResult(), DOUBLES, Result.TYPE).sinkTo(sink);
             case A2 -> sql(env, events, window, slide).sinkTo(sink);
+            case P -> ptf(env, events, window, slide).sinkTo(sink);
             case L -> SlidingAverages.over(WindowSpec.ofSizeAndSlide(window, slide)).apply(keyed, e -> e.value)
                     .map(r -> new Result(r.key(), r.windowStart(), r.count(), r.average()), Result.TYPE).sinkTo(sink);
             case C1 -> keyed.countWindow(lastN, 1)
@@ -102,6 +106,24 @@ enum Variant {
         return tables.toDataStream(averages).map((Row r) -> new Result((Long) r.getField(0),
                 ((java.time.LocalDateTime) r.getField(1)).toInstant(java.time.ZoneOffset.UTC).toEpochMilli(),
                 (Long) r.getField(2), (Double) r.getField(3)), Result.TYPE);
+    }
+
+    private static DataStream<Result> ptf(StreamExecutionEnvironment env, DataStream<Event> events, Duration window,
+            Duration slide) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        AverageFunctions.register(tables);
+        tables.createTemporaryView("events", tables.fromDataStream(events, Schema.newBuilder()
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                .watermark("rowtime", "SOURCE_WATERMARK()")
+                .build()));
+        Table averages = tables.sqlQuery(String.format(java.util.Locale.ROOT,
+                "SELECT `key`, window_start, cnt, `avg` FROM SLIDING_AVERAGE(input => TABLE events PARTITION BY `key`,"
+                        + " on_time => DESCRIPTOR(rowtime), value_column => DESCRIPTOR(`value`),"
+                        + " size => '%d ms', slide => '%d ms', uid => 'bench')",
+                window.toMillis(), slide.toMillis()));
+        return tables.toDataStream(averages).map((Row r) -> new Result((Long) r.getField(0),
+                ((java.time.Instant) r.getField(1)).toEpochMilli(), (Long) r.getField(2), (Double) r.getField(3)),
+                Result.TYPE);
     }
 
     /** Sum and count as a double[2]: the accumulator a hand-written Flink average uses. */

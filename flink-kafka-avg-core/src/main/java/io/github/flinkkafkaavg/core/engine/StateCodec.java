@@ -22,6 +22,9 @@ import java.io.IOException;
  * {@code base:long, top:long}, then {@code pending:byte} and for each pending slice {@code slice:long, count:long,
  * sumHi, sumLo, min, max} as doubles — 18 bytes, 34 with live slices, plus 48 per pending slice, as it is what a
  * serializing backend reads and writes per record. A big pending slice is marked as in the slices.
+ *
+ * <p>{@link CountWindow}: {@code capacity:int, count:int}, then the values oldest first as doubles; the running sum
+ * is rebuilt exactly on read.
  */
 @PublicEvolving
 public final class StateCodec {
@@ -176,5 +179,37 @@ public final class StateCodec {
                     from.pendingDouble(p, 4), from.pendingDouble(p, 5));
         }
         return copy;
+    }
+
+    /**
+     * Writes a count window.
+     *
+     * @param window the window
+     * @param out where to
+     * @throws IOException when {@code out} fails
+     */
+    public static void write(CountWindow window, DataOutput out) throws IOException {
+        double[] values = window.valuesOldestFirst();
+        out.writeInt(window.capacity());
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    /**
+     * Reads a count window written by {@link #write(CountWindow, DataOutput)}.
+     *
+     * @param in where from
+     * @return the window
+     * @throws IOException when {@code in} fails
+     */
+    public static CountWindow readCountWindow(DataInput in) throws IOException {
+        int w = in.readInt();
+        double[] values = new double[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readDouble();
+        }
+        return CountWindow.restore(w, values);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.flinkkafkaavg.core.internal;
 
 import io.github.flinkkafkaavg.core.engine.CountWindow;
+import io.github.flinkkafkaavg.core.engine.StateCodec;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -46,22 +47,12 @@ public final class CountWindowSerializer extends TypeSerializerSingleton<CountWi
 
     @Override
     public void serialize(CountWindow window, DataOutputView out) throws IOException {
-        double[] values = window.valuesOldestFirst();
-        out.writeInt(window.capacity());
-        out.writeInt(values.length);
-        for (double v : values) {
-            out.writeDouble(v);
-        }
+        StateCodec.write(window, out);
     }
 
     @Override
     public CountWindow deserialize(DataInputView in) throws IOException {
-        int w = in.readInt();
-        double[] values = new double[in.readInt()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readDouble();
-        }
-        return CountWindow.restore(w, values);
+        return StateCodec.readCountWindow(in);
     }
 
     @Override

@@ -1,0 +1,318 @@
+package io.github.flinkkafkaavg.sql;
+
+import io.github.flinkkafkaavg.core.LogThrottle;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.core.engine.SliceRing;
+import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
+import io.github.flinkkafkaavg.sql.internal.KeyStateRawSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.table.annotation.ArgumentHint;
+import org.apache.flink.table.annotation.ArgumentTrait;
+import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.types.ColumnList;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code SLIDING_AVERAGE}: per key, the average, count, sum, min and max of a numeric column over event-time windows
+ * of {@code size} that start every {@code slide} — the windows of {@code HOP}, computed by the library's engine.
+ *
+ * <pre>{@code
+ * SELECT * FROM SLIDING_AVERAGE(
+ *     input => TABLE readings PARTITION BY sensor_id,
+ *     on_time => DESCRIPTOR(ts),
+ *     value_column => DESCRIPTOR(celsius),
+ *     size => '60 s',
+ *     slide => '5 s',
+ *     uid => 'sensor-averages')
+ * }</pre>
+ *
+ * <p>Output: the {@code PARTITION BY} columns, {@code window_start}, {@code window_end} (TIMESTAMP_LTZ(3), the window
+ * is {@code [window_start, window_end)}), {@code avg}, {@code cnt}, {@code sum}, {@code min}, {@code max}, and the
+ * {@code rowtime} Flink adds for {@code on_time}: {@code window_end - 1 ms} for a window emitted when the watermark
+ * passes its end. Each record updates one slice of state, not {@code size / slide} windows; sums are exact
+ * (double-double). Optional arguments: {@code window_offset} (windows start at {@code k * slide + window_offset}) and
+ * {@code lateness}. CAUTION: Flink before 2.3 drops every row at or behind the watermark before a process table
+ * function sees it (FLINK-39436), as {@code HOP} drops late rows; so on Flink 2.2 a late row is neither counted nor
+ * averaged, and a non-zero {@code lateness} fails at the first row with that explanation. Records whose value is
+ * NULL, NaN or infinite, or whose time no window can hold, are dropped, counted ({@code numInvalidRecords}) and
+ * logged at most once a minute.
+ *
+ * <p>CAUTION: the state of a key lives under the call's {@code uid}; give every call one and keep it across versions
+ * of the query, as for any stateful SQL operator.
+ */
+@PublicEvolving
+@DataTypeHint("ROW<window_start TIMESTAMP_LTZ(3), window_end TIMESTAMP_LTZ(3), `avg` DOUBLE, cnt BIGINT,"
+        + " `sum` DOUBLE, `min` DOUBLE, `max` DOUBLE>")
+public class SlidingAverageFunction extends ProcessTableFunction<Row> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SlidingAverageFunction.class);
+    private static final String FLINK_VERSION = EnvironmentInformation.getVersion();
+    /** Flink 2.2's PTF runner returns before eval() for a row at or behind the watermark; FLINK-39436 (2.3) lets it in. */
+    private static final boolean LATE_ROWS_REACH_PTFS = atLeast(FLINK_VERSION, 2, 3);
+
+    /**
+     * A key's state: its slices, and the call's window arguments, which a timer needs and only {@code eval} gets.
+     * Public for Flink's type extraction; not API.
+     */
+    public static class SlidingState {
+        /** The slices, in the engine's own versioned format. */
+        @DataTypeHint(value = "RAW", bridgedTo = SlidingWindowEngine.KeyState.class,
+                rawSerializer = KeyStateRawSerializer.class)
+        public SlidingWindowEngine.KeyState slices;
+        /** Window size, ms. */
+        public Long size;
+        /** Slide, ms. */
+        public Long slide;
+        /** Offset, ms. */
+        public Long offset;
+        /** Allowed lateness, ms. */
+        public Long lateness;
+        /** The first and last window-end timers registered for the key (window_end - 1), or null. */
+        public Long timersFrom;
+        /** See {@link #timersFrom}. */
+        public Long timersThrough;
+    }
+
+    private transient Map<List<Long>, Windows> hosts;
+    private transient LogThrottle invalidLog;
+    private transient Counter averaged;
+    private transient Counter invalid;
+    private transient Counter lateDropped;
+    private transient Counter windowsFired;
+
+    @Override
+    public void open(FunctionContext context) throws Exception {
+        hosts = new HashMap<>();
+        invalidLog = new LogThrottle();
+        averaged = context.getMetricGroup().counter("numRecordsAveraged");
+        invalid = context.getMetricGroup().counter("numInvalidRecords");
+        lateDropped = context.getMetricGroup().counter("numLateRecordsDropped");
+        windowsFired = context.getMetricGroup().counter("numWindowsFired");
+    }
+
+    /**
+     * One record of a key.
+     *
+     * @param ctx the call's context
+     * @param state the key's state
+     * @param input the record
+     * @param value the numeric column to average
+     * @param size the window size, a duration such as '60 s'
+     * @param slide how often a window starts, at most {@code size}
+     * @param offset where the windows start relative to the epoch, or NULL for none
+     * @param lateness how long after its end a window still takes records and is emitted again, or NULL for none
+     */
+    public void eval(
+            Context ctx,
+            @StateHint SlidingState state,
+            @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}, name = "input")
+                    Row input,
+            @ArgumentHint(name = "value_column") ColumnList value,
+            @ArgumentHint(name = "size") String size,
+            @ArgumentHint(name = "slide") String slide,
+            @ArgumentHint(name = "window_offset", isOptional = true) String offset,
+            @ArgumentHint(name = "lateness", isOptional = true) String lateness) {
+        if (state.size == null) {
+            state.size = millis("size", size);
+            state.slide = millis("slide", slide);
+            state.offset = offset == null ? 0L : millis("window_offset", offset);
+            state.lateness = lateness == null ? 0L : millis("lateness", lateness);
+            if (state.lateness != 0 && !LATE_ROWS_REACH_PTFS) {
+                throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' cannot work on"
+                        + " Flink " + FLINK_VERSION + ": before Flink 2.3 (FLINK-39436) Flink drops every row at or"
+                        + " behind the watermark before a process table function sees it, so no window could be"
+                        + " updated late. Remove lateness (late rows are then dropped, as by HOP), or use the DataStream"
+                        + " API's SlidingAverages.allowedLateness(...)");
+            }
+        }
+        Windows windows = windows(state);
+        TimeContext<Long> time = ctx.timeContext(Long.class);
+        long timestamp = time.time();
+        String column = value.getNames().get(0);
+        Object field = input.getField(column);
+        String why;
+        double v = Double.NaN;
+        if (!(field instanceof Number number)) {
+            why = field == null ? "the value (" + column + ") is NULL"
+                    : "the value (" + column + ") is not a number: " + field.getClass().getSimpleName();
+        } else {
+            v = number.doubleValue();
+            why = Double.isFinite(v) ? windows.engine.windowableTimes().check(timestamp, 0)
+                    : "the value (" + column + ") is " + v;
+        }
+        if (why != null) {
+            invalid.inc();
+            if (invalidLog.allow()) {
+                LOG.warn("SLIDING_AVERAGE dropped a record at {}: {} (numInvalidRecords counts them; logged at most"
+                        + " once a minute)", timestamp, why);
+            }
+            return;
+        }
+        SlidingWindowEngine.KeyState slices = state.slices == null ? new SlidingWindowEngine.KeyState() : state.slices;
+        SlidingWindowEngine.Outcome outcome = windows.engine.onElement(slices, timestamp, v, watermark(time),
+                this::emit);
+        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            averaged.inc();
+            state.slices = slices;
+            windows.registerTimers(state, timestamp, time);
+        } else if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            lateDropped.inc();
+        } else {
+            invalid.inc();
+            if (invalidLog.allow()) {
+                LOG.warn("SLIDING_AVERAGE dropped a record at {}: more than {} slices ahead of its key's oldest open"
+                        + " window", timestamp, windows.engine.spanLimit());
+            }
+        }
+    }
+
+    /**
+     * A key's timer: emits the windows that are due.
+     *
+     * @param ctx the timer's context
+     * @param state the key's state
+     */
+    public void onTimer(OnTimerContext ctx, SlidingState state) {
+        if (state.size == null || state.slices == null) {
+            return;
+        }
+        // The timer's own time bounds what fires: Flink gives the rows emitted here that time as rowtime, so each
+        // window-end timer emits exactly the windows ending there, with rowtime window_end - 1.
+        long at = ctx.timeContext(Long.class).time();
+        windows(state).engine.onTimer(state.slices, at, this::emit);
+        if (state.slices.isEmpty()) {
+            // Nothing open and nothing a late record could update: a silent key keeps no state. Not clearAll(): in
+            // Flink 2.2 it collects the unnamed timers of every key and deletes those times under whichever key it
+            // visited last, which lost another key's pending window (a test caught it: one window of 804 missing).
+            ctx.clearAllState();
+        }
+    }
+
+    static boolean atLeast(String version, int major, int minor) {
+        String[] parts = version.split("[.-]");
+        try {
+            int ma = Integer.parseInt(parts[0]);
+            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return ma > major || (ma == major && mi >= minor);
+        } catch (NumberFormatException e) {
+            return false; // "<unknown>": assume the version this is built and tested with
+        }
+    }
+
+    private void emit(int spec, long start, long end, SliceRing.Aggregate window) {
+        windowsFired.inc();
+        collect(Row.of(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), window.average(), window.count(),
+                window.sum(), window.min(), window.max()));
+    }
+
+    private static long watermark(TimeContext<Long> time) {
+        Long watermark = time.currentWatermark();
+        return watermark == null ? Long.MIN_VALUE : watermark;
+    }
+
+    /**
+     * A duration argument in Flink's duration syntax ("60 s", "5 min", "500 ms"), as in Flink's configuration and
+     * {@code @StateHint(ttl)}. Not an INTERVAL: Flink 2.2's PTF type inference cannot cast an INTERVAL literal to the
+     * argument's type ("Unsupported type when convertTypeToSpec: INTERVAL_DAY_SECOND").
+     */
+    private static long millis(String argument, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("SLIDING_AVERAGE: " + argument + " is NULL; give it as a duration,"
+                    + " e.g. " + argument + " => '10 s'");
+        }
+        try {
+            return TimeUtils.parseDuration(text).toMillis();
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IllegalArgumentException("SLIDING_AVERAGE: " + argument + " => '" + text + "' is not a duration"
+                    + " (" + e.getMessage() + "); write e.g. '10 s', '5 min' or '500 ms'", e);
+        }
+    }
+
+    private Windows windows(SlidingState state) {
+        List<Long> key = List.of(state.size, state.slide, state.offset, state.lateness);
+        return hosts.computeIfAbsent(key, k -> new Windows(state));
+    }
+
+    /**
+     * The engine for one set of window arguments, and the timers its windows need.
+     *
+     * <p>The DataStream operator keeps one timer per key and, when it fires, emits every window the watermark has
+     * passed. A PTF cannot: it ignores timers at or behind the watermark, and inside {@code onTimer} its
+     * {@code currentWatermark()} is still the one before the advance (Flink 2.2), so a timer registered there for the
+     * next window end is silently lost whenever the watermark jumps over several window ends (the end of a bounded
+     * input, catching up). So each window end with data gets its own timer, registered while the record that opens
+     * it is processed, before any watermark passes it: a key has at most size / slide of them pending, as with
+     * Flink's own sliding windows, and an in-order record registers at most one new one.
+     */
+    private static final class Windows {
+        final SlidingWindowEngine engine;
+        private final long size;
+        private final long slide;
+        private final long offset;
+        private final long lateness;
+
+        Windows(SlidingState s) {
+            WindowSpec spec;
+            try {
+                spec = WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.size), Duration.ofMillis(s.slide))
+                        .withOffset(Duration.ofMillis(s.offset));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("SLIDING_AVERAGE(size => " + Duration.ofMillis(s.size)
+                        + ", slide => " + Duration.ofMillis(s.slide) + ", window_offset => "
+                        + Duration.ofMillis(s.offset) + "): " + e.getMessage(), e);
+            }
+            engine = new SlidingWindowEngine(List.of(spec), s.lateness);
+            size = s.size;
+            slide = s.slide;
+            offset = spec.offsetMillis();
+            lateness = s.lateness;
+        }
+
+        /** Timers for the ends of the windows holding {@code timestamp} that the key has none for yet. */
+        void registerTimers(SlidingState state, long timestamp, TimeContext<Long> time) {
+            long first = fireTime(Math.floorDiv(timestamp - offset - size, slide) + 1);
+            long last = fireTime(Math.floorDiv(timestamp - offset, slide));
+            if (state.timersFrom == null) {
+                register(first, last, time);
+                state.timersFrom = first;
+                state.timersThrough = last;
+            } else {
+                if (first < state.timersFrom) {
+                    register(first, Math.min(last, state.timersFrom - slide), time);
+                    state.timersFrom = first;
+                }
+                if (last > state.timersThrough) {
+                    register(Math.max(first, state.timersThrough + slide), last, time);
+                    state.timersThrough = last;
+                }
+            }
+            if (lateness > 0) {
+                time.registerOnTime(last + lateness); // frees the slices once no late record can reach them
+            }
+        }
+
+        private long fireTime(long k) {
+            return k * slide + offset + size - 1;
+        }
+
+        private void register(long from, long to, TimeContext<Long> time) {
+            for (long t = from; t <= to; t += slide) {
+                time.registerOnTime(t);
+            }
+        }
+    }
+}
