@@ -238,6 +238,32 @@ class SlidingAverageSqlITCase {
                                 + " sees it")).isPresent());
     }
 
+    @Test
+    void doublesNearTheEndsOfTheRangeAverageExactlyAndNanIsDropped() throws Exception {
+        long t0 = 1_767_225_600_000L;
+        List<Row> rows = List.of(Row.of("big", 1.7e308, t0 + 100), Row.of("big", 1.7e308, t0 + 200),
+                Row.of("big", Double.NaN, t0 + 300), Row.of("tiny", Double.MIN_VALUE, t0 + 400),
+                Row.of("tiny", Double.MIN_VALUE, t0 + 500));
+        StreamTableEnvironment tEnv = tableEnv(rows);
+        Map<String, Row> byWindow = new TreeMap<>();
+        for (Row r : collect(tEnv, "SELECT sensor, window_start, window_end, `avg`, cnt, `sum` FROM SLIDING_AVERAGE("
+                + "input => TABLE readings PARTITION BY sensor, on_time => DESCRIPTOR(ts),"
+                + " value_column => DESCRIPTOR(celsius), size => '2 s', slide => '1 s', uid => 'extreme')")) {
+            byWindow.put(id(r), r);
+        }
+        assertThat(byWindow).hasSize(4);
+        byWindow.forEach((id, r) -> {
+            if (id.startsWith("big")) {
+                assertThat(r.getField(3)).as(id).isEqualTo(1.7e308);              // not Infinity, not NaN
+                assertThat(r.getField(4)).as(id).isEqualTo(2L);                   // the NaN row is not counted
+                assertThat(r.getField(5)).as(id).isEqualTo(Double.POSITIVE_INFINITY);
+            } else {
+                assertThat(r.getField(3)).as(id).isEqualTo(Double.MIN_VALUE);     // subnormals average exactly
+                assertThat(r.getField(5)).as(id).isEqualTo(2 * Double.MIN_VALUE);
+            }
+        });
+    }
+
     private static long toMillis(Object time) {
         return time instanceof Instant i ? i.toEpochMilli()
                 : ((java.time.LocalDateTime) time).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
