@@ -77,6 +77,7 @@ final class KafkaChecks {
             if (in.pattern != null) {
                 call(admin.listTopics().names(), timeout, "list topics", in.endpoint.bootstrapServers(), in.endpoint.security());
             }
+            Map<String, Integer> partitionCounts = new HashMap<>();
             for (String topic : in.topics) {
                 int partitions = partitions(admin, topic, in.endpoint.createPartitions(), in.endpoint.createReplicationFactor(), timeout,
                         in.endpoint.bootstrapServers(), in.endpoint.security(), "KafkaIn.topic(\"" + topic + "\")");
@@ -87,11 +88,12 @@ final class KafkaChecks {
                             + " (kafka-topics.sh --alter --topic " + topic + " --partitions " + sourceParallelism
                             + ") or lower the parallelism to " + partitions);
                 }
+                partitionCounts.put(topic, partitions);
             }
             if (in.bounded && in.pattern == null) {
                 // Informational: a user allowed to read but not to describe the group still gets a job.
                 try {
-                    long readable = readable(admin, in, groupId, timeout);
+                    long readable = readable(admin, in, groupId, partitionCounts, timeout);
                     if (readable == 0) {
                         LOG.warn(nothingToRead(in, groupId));
                     } else {
@@ -122,13 +124,25 @@ final class KafkaChecks {
      * group's committed offset where that applies) to the end offset now, which is where a bounded source stops.
      */
     static long readable(Admin admin, KafkaIn in, String groupId, Duration timeout) {
+        Map<String, Integer> partitionCounts = new HashMap<>();
+        for (String topic : in.topics) {
+            partitionCounts.put(topic, describe(admin, topic, timeout, in.endpoint.bootstrapServers(),
+                    in.endpoint.security()).partitions().size());
+        }
+        return readable(admin, in, groupId, partitionCounts, timeout);
+    }
+
+    /** As above, for topics whose partition counts the caller has just read (Kafka numbers partitions from 0). */
+    static long readable(Admin admin, KafkaIn in, String groupId, Map<String, Integer> partitionCounts,
+            Duration timeout) {
         String servers = in.endpoint.bootstrapServers();
         KafkaSecurity security = in.endpoint.security();
         List<TopicPartition> partitions = new java.util.ArrayList<>();
-        for (String topic : in.topics) {
-            describe(admin, topic, timeout, servers, security).partitions()
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
+        partitionCounts.forEach((topic, n) -> {
+            for (int p = 0; p < n; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        });
         Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest(), timeout, servers, security);
         Map<TopicPartition, Long> start = switch (in.start) {
             case EARLIEST -> offsets(admin, partitions, OffsetSpec.earliest(), timeout, servers, security);

@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.SimpleUserCodeClassLoader;
@@ -190,16 +191,7 @@ public final class PipelineTestDriver<T, R> implements AutoCloseable {
                 TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key,
                 value, new RecordHeaders(), Optional.empty());
         List<Either<DeadLetter, Sample>> decoded = new ArrayList<>(1);
-        deserializer.deserialize(record, new org.apache.flink.util.Collector<>() {
-            @Override
-            public void collect(Either<DeadLetter, Sample> e) {
-                decoded.add(e);
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        deserializer.deserialize(record, new ListCollector<>(decoded));
         for (Either<DeadLetter, Sample> e : decoded) {
             // As the job's source does: the record's timestamp is the sample's event time.
             long timestamp = e.isRight() ? e.right().timestamp() : Math.max(0, kafkaTimestamp);

@@ -3,6 +3,7 @@ package io.github.flinkkafkaavg.sql;
 import io.github.flinkkafkaavg.core.LogThrottle;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.sql.internal.KeyStateRawSerializer;
@@ -87,7 +88,9 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         public Long timersThrough;
     }
 
-    private transient Map<List<Long>, Windows> hosts;
+    private transient Map<List<Long>, Windows> windowsByArguments;
+    /** The last one used: every row of a call has the same arguments, so the map is looked up once, not per row. */
+    private transient Windows lastWindows;
     private transient LogThrottle invalidLog;
     private transient Counter averaged;
     private transient Counter invalid;
@@ -96,7 +99,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        hosts = new HashMap<>();
+        windowsByArguments = new HashMap<>();
         invalidLog = new LogThrottle();
         averaged = context.getMetricGroup().counter("numRecordsAveraged");
         invalid = context.getMetricGroup().counter("numInvalidRecords");
@@ -151,7 +154,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
                     : "the value (" + column + ") is not a number: " + field.getClass().getSimpleName();
         } else {
             v = number.doubleValue();
-            why = Double.isFinite(v) ? windows.engine.windowableTimes().check(timestamp, 0)
+            why = Double.isFinite(v) ? windows.limits.check(timestamp, 0)
                     : "the value (" + column + ") is " + v;
         }
         if (why != null) {
@@ -243,8 +246,11 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
     }
 
     private Windows windows(SlidingState state) {
-        List<Long> key = List.of(state.size, state.slide, state.offset, state.lateness);
-        return hosts.computeIfAbsent(key, k -> new Windows(state));
+        if (lastWindows == null || !lastWindows.hasArguments(state)) {
+            List<Long> key = List.of(state.size, state.slide, state.offset, state.lateness);
+            lastWindows = windowsByArguments.computeIfAbsent(key, k -> new Windows(state));
+        }
+        return lastWindows;
     }
 
     /**
@@ -260,9 +266,12 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      */
     private static final class Windows {
         final SlidingWindowEngine engine;
+        /** The event times the engine can window, built once: checked for every row. */
+        final EventTimeLimits limits;
         private final long size;
         private final long slide;
         private final long offset;
+        private final long offsetArgument; // as given; the spec may normalize it
         private final long lateness;
 
         Windows(SlidingState s) {
@@ -276,10 +285,16 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
                         + Duration.ofMillis(s.offset) + "): " + e.getMessage(), e);
             }
             engine = new SlidingWindowEngine(List.of(spec), s.lateness);
+            limits = engine.windowableTimes();
             size = s.size;
             slide = s.slide;
             offset = spec.offsetMillis();
+            offsetArgument = s.offset;
             lateness = s.lateness;
+        }
+
+        boolean hasArguments(SlidingState s) {
+            return s.size == size && s.slide == slide && s.offset == offsetArgument && s.lateness == lateness;
         }
 
         /** Timers for the ends of the windows holding {@code timestamp} that the key has none for yet. */

@@ -36,12 +36,13 @@ final class BrokerLibrary {
 
     /** The broker's class path: its JARs, then the test kit itself (for {@link BrokerMain}). */
     static synchronized String classpath() {
+        Path self = codeSource();
         if (jars == null) {
-            jars = locate(codeSource());
+            jars = locate(self);
         }
         List<String> entries = new ArrayList<>();
         jars.forEach(jar -> entries.add(jar.toString()));
-        entries.add(codeSource().toString());
+        entries.add(self.toString());
         return String.join(java.io.File.pathSeparator, entries);
     }
 

@@ -198,6 +198,16 @@ public final class StateCodec {
     }
 
     /**
+     * A deep copy of a count window.
+     *
+     * @param from the window
+     * @return a window that shares nothing with {@code from}
+     */
+    public static CountWindow copy(CountWindow from) {
+        return CountWindow.restore(from.capacity(), from.valuesOldestFirst());
+    }
+
+    /**
      * Reads a count window written by {@link #write(CountWindow, DataOutput)}.
      *
      * @param in where from

@@ -2,10 +2,10 @@ package io.github.flinkkafkaavg.core.internal;
 
 import io.github.flinkkafkaavg.core.engine.CountWindow;
 import io.github.flinkkafkaavg.core.engine.StateCodec;
+import io.github.flinkkafkaavg.core.typeutils.CodecSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,17 +13,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Saves one key's {@link CountWindow}: {@code w:int, n:int}, then the {@code n} values oldest first. The exact sum
  * is derived from the values on restore, so it is not saved. Format version 1; see {@link Snapshot}.
  */
-public final class CountWindowSerializer extends TypeSerializerSingleton<CountWindow> {
+public final class CountWindowSerializer extends CodecSerializer<CountWindow> {
 
     private static final long serialVersionUID = 1L;
 
     /** The one instance; the serializer holds no configuration. */
     public static final CountWindowSerializer INSTANCE = new CountWindowSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public CountWindow createInstance() {
@@ -32,17 +27,7 @@ public final class CountWindowSerializer extends TypeSerializerSingleton<CountWi
 
     @Override
     public CountWindow copy(CountWindow from) {
-        return CountWindow.restore(from.capacity(), from.valuesOldestFirst());
-    }
-
-    @Override
-    public CountWindow copy(CountWindow from, CountWindow reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
+        return StateCodec.copy(from);
     }
 
     @Override
@@ -53,16 +38,6 @@ public final class CountWindowSerializer extends TypeSerializerSingleton<CountWi
     @Override
     public CountWindow deserialize(DataInputView in) throws IOException {
         return StateCodec.readCountWindow(in);
-    }
-
-    @Override
-    public CountWindow deserialize(CountWindow reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -2,10 +2,10 @@ package io.github.flinkkafkaavg.core.internal;
 
 import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.StateCodec;
+import io.github.flinkkafkaavg.core.typeutils.CodecSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,17 +13,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Saves one key's {@link KeyHeader} — the state a serializing backend (RocksDB) reads and writes per record — in the
  * engine's format ({@link StateCodec}): 18 bytes, 34 with live slices, plus 48 per pending slice. Format version 1.
  */
-public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader> {
+public final class KeyHeaderSerializer extends CodecSerializer<KeyHeader> {
 
     private static final long serialVersionUID = 1L;
 
     /** The one instance; the serializer holds no configuration. */
     public static final KeyHeaderSerializer INSTANCE = new KeyHeaderSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public KeyHeader createInstance() {
@@ -36,16 +31,6 @@ public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader
     }
 
     @Override
-    public KeyHeader copy(KeyHeader from, KeyHeader reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(KeyHeader header, DataOutputView out) throws IOException {
         StateCodec.write(header, out);
     }
@@ -53,16 +38,6 @@ public final class KeyHeaderSerializer extends TypeSerializerSingleton<KeyHeader
     @Override
     public KeyHeader deserialize(DataInputView in) throws IOException {
         return StateCodec.readHeader(in);
-    }
-
-    @Override
-    public KeyHeader deserialize(KeyHeader reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -2,11 +2,11 @@ package io.github.flinkkafkaavg.core.internal;
 
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.engine.StateCodec;
+import io.github.flinkkafkaavg.core.typeutils.CodecSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -15,17 +15,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * ({@link StateCodec}): only the live slices, each at most 40 bytes, plus two timestamps. Format version 1; see
  * {@link Snapshot}.
  */
-public final class SlidingStateSerializer extends TypeSerializerSingleton<SlidingWindowEngine.KeyState> {
+public final class SlidingStateSerializer extends CodecSerializer<SlidingWindowEngine.KeyState> {
 
     private static final long serialVersionUID = 1L;
 
     /** The one instance; the serializer holds no configuration. */
     public static final SlidingStateSerializer INSTANCE = new SlidingStateSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public SlidingWindowEngine.KeyState createInstance() {
@@ -38,16 +33,6 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
     }
 
     @Override
-    public SlidingWindowEngine.KeyState copy(SlidingWindowEngine.KeyState from, SlidingWindowEngine.KeyState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(SlidingWindowEngine.KeyState state, DataOutputView out) throws IOException {
         StateCodec.write(state, out);
     }
@@ -55,16 +40,6 @@ public final class SlidingStateSerializer extends TypeSerializerSingleton<Slidin
     @Override
     public SlidingWindowEngine.KeyState deserialize(DataInputView in) throws IOException {
         return StateCodec.readKeyState(in);
-    }
-
-    @Override
-    public SlidingWindowEngine.KeyState deserialize(SlidingWindowEngine.KeyState reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

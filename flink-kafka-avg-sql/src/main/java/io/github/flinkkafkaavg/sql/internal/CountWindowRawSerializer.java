@@ -2,10 +2,10 @@ package io.github.flinkkafkaavg.sql.internal;
 
 import io.github.flinkkafkaavg.core.engine.CountWindow;
 import io.github.flinkkafkaavg.core.engine.StateCodec;
+import io.github.flinkkafkaavg.core.typeutils.CodecSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,14 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * The state of a {@code MOVING_AVERAGE} key as a RAW SQL type: the bytes of {@link StateCodec} for a
  * {@link CountWindow}, the DataStream operator's format, so that the sum is rebuilt exactly on restore.
  */
-public final class CountWindowRawSerializer extends TypeSerializerSingleton<CountWindow> {
+public final class CountWindowRawSerializer extends CodecSerializer<CountWindow> {
 
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public CountWindow createInstance() {
@@ -29,17 +24,7 @@ public final class CountWindowRawSerializer extends TypeSerializerSingleton<Coun
 
     @Override
     public CountWindow copy(CountWindow from) {
-        return CountWindow.restore(from.capacity(), from.valuesOldestFirst());
-    }
-
-    @Override
-    public CountWindow copy(CountWindow from, CountWindow reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
+        return StateCodec.copy(from);
     }
 
     @Override
@@ -50,16 +35,6 @@ public final class CountWindowRawSerializer extends TypeSerializerSingleton<Coun
     @Override
     public CountWindow deserialize(DataInputView in) throws IOException {
         return StateCodec.readCountWindow(in);
-    }
-
-    @Override
-    public CountWindow deserialize(CountWindow reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

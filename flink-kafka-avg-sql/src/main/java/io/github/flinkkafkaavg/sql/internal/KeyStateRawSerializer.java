@@ -2,10 +2,10 @@ package io.github.flinkkafkaavg.sql.internal;
 
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.engine.StateCodec;
+import io.github.flinkkafkaavg.core.typeutils.CodecSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -14,14 +14,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * DataStream operator's state uses, versioned there. Flink instantiates it by its class name (the public no-argument
  * constructor), which is why it is not the core module's serializer, whose name savepoints of that operator hold.
  */
-public final class KeyStateRawSerializer extends TypeSerializerSingleton<SlidingWindowEngine.KeyState> {
+public final class KeyStateRawSerializer extends CodecSerializer<SlidingWindowEngine.KeyState> {
 
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public SlidingWindowEngine.KeyState createInstance() {
@@ -34,16 +29,6 @@ public final class KeyStateRawSerializer extends TypeSerializerSingleton<Sliding
     }
 
     @Override
-    public SlidingWindowEngine.KeyState copy(SlidingWindowEngine.KeyState from, SlidingWindowEngine.KeyState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(SlidingWindowEngine.KeyState state, DataOutputView out) throws IOException {
         StateCodec.write(state, out);
     }
@@ -51,17 +36,6 @@ public final class KeyStateRawSerializer extends TypeSerializerSingleton<Sliding
     @Override
     public SlidingWindowEngine.KeyState deserialize(DataInputView in) throws IOException {
         return StateCodec.readKeyState(in);
-    }
-
-    @Override
-    public SlidingWindowEngine.KeyState deserialize(SlidingWindowEngine.KeyState reuse, DataInputView in)
-            throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
