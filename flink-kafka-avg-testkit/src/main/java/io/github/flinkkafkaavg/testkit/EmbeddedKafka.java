@@ -121,9 +121,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 TestCertificates.create(root.resolve("tls"));
             }
             boolean sasl = hasSasl();
+            int perNode = 2 + (sasl ? 1 : 0) + (tls ? 1 : 0) + (sasl && tls ? 1 : 0);
+            java.util.Iterator<Integer> ports = freePorts(nodeCount * perNode).iterator();
             for (int id = 1; id <= nodeCount; id++) {
-                nodes.add(new Node(new BrokerConfig.Ports(id, freePort(), freePort(), sasl ? freePort() : -1,
-                        tls ? freePort() : -1, sasl && tls ? freePort() : -1), new BrokerProcess(id, nodeDir(id))));
+                nodes.add(new Node(new BrokerConfig.Ports(id, ports.next(), ports.next(), sasl ? ports.next() : -1,
+                        tls ? ports.next() : -1, sasl && tls ? ports.next() : -1), new BrokerProcess(id, nodeDir(id))));
             }
             String voters = BrokerConfig.voters(nodes.stream().map(Node::ports).toList());
             String classpath = BrokerLibrary.classpath();
@@ -514,12 +516,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return root.resolve("node-" + id);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports of 127.0.0.1. All sockets stay open until every port is taken: a port closed
+     * before the next is asked for may be handed out again, and once two listeners of a node got the same port
+     * ("If you have two listeners on the same port then one needs to be IPv4 and the other IPv6"), so the broker
+     * did not start.
+     */
+    private static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                socket.setReuseAddress(true);
+                ports.add(socket.getLocalPort());
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a listening socket that accepted nothing; nothing to do
+                }
+            }
         }
     }
 
