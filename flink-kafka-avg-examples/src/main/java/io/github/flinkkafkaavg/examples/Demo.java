@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
@@ -49,12 +51,15 @@ public final class Demo {
             "  --sensors N      number of sensors (default 5)",
             "  --window D       window size (default 10s)",
             "  --slide D        window slide (default 2s)",
+            "  --sql            compute the averages with the SQL script sql/sensor-averages.sql (SLIDING_AVERAGE,",
+            "                   upsert-kafka) instead of the DataStream job",
             "  --help           print this help");
 
     private static final String READINGS = "readings";
     private static final String AVERAGES = "averages";
     private static final String DEAD_LETTERS = "readings-dlq";
     private static final String LATE = "readings-late";
+    private static final ObjectMapper ROWS = new ObjectMapper();
 
     private Demo() {}
 
@@ -78,19 +83,20 @@ public final class Demo {
             System.out.println(HELP);
             return;
         }
-        run(options.duration(), options.rate(), options.sensors(), options.window(), options.slide());
+        run(options);
     }
 
     /** The demo's options, each checked; {@code parse} returns null for {@code --help}. */
-    record Options(Duration duration, int rate, int sensors, Duration window, Duration slide) {
+    record Options(Duration duration, int rate, int sensors, Duration window, Duration slide, boolean sql) {
         static Options parse(String[] args) {
-            Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"), Set.of("help"));
+            Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"),
+                    Set.of("help", "sql"));
             if (parsed.has("help")) {
                 return null;
             }
             Options options = new Options(parsed.getDuration("duration", Duration.ZERO), parsed.getInt("rate", 200),
                     parsed.getInt("sensors", 5), parsed.getDuration("window", Duration.ofSeconds(10)),
-                    parsed.getDuration("slide", Duration.ofSeconds(2)));
+                    parsed.getDuration("slide", Duration.ofSeconds(2)), parsed.has("sql"));
             if (options.rate() < 1 || options.sensors() < 1) {
                 throw new IllegalArgumentException("--rate and --sensors must be at least 1, but were "
                         + options.rate() + " and " + options.sensors());
@@ -105,8 +111,12 @@ public final class Demo {
         }
     }
 
-    private static void run(Duration duration, int rate, int sensors, Duration window, Duration slide)
-            throws Exception {
+    private static void run(Options options) throws Exception {
+        Duration duration = options.duration();
+        int rate = options.rate();
+        int sensors = options.sensors();
+        Duration window = options.window();
+        Duration slide = options.slide();
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,19 +137,31 @@ public final class Demo {
             System.out.printf("Kafka is up on %s; topics %s created.%n", bootstrap, List.of(READINGS, AVERAGES, DEAD_LETTERS, LATE));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-            SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, READINGS, AVERAGES,
-                    "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, false,
-                    DEAD_LETTERS, LATE, null));
-            JobClient job = env.executeAsync("flink-kafka-avg demo");
-            System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'.%n",
-                    job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide), AVERAGES);
+            JobClient job;
+            if (options.sql()) {
+                job = SqlAverageJob.run(env, new SqlAverageJob.Settings(bootstrap, READINGS, AVERAGES, DEAD_LETTERS,
+                        LATE, "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofMinutes(59),
+                        Duration.ofSeconds(2), 2, false, SqlAverageJob.bundledScript())).getJobClient().orElseThrow();
+                System.out.printf("Flink job %s running the SQL script %s: SLIDING_AVERAGE over %s windows sliding"
+                        + " every %s, one row per sensor and window to the upsert-kafka topic '%s'.%n", job.getJobID(),
+                        SqlAverageJob.SCRIPT, TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide),
+                        AVERAGES);
+            } else {
+                SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, READINGS, AVERAGES,
+                        "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2,
+                        false, DEAD_LETTERS, LATE, null));
+                job = env.executeAsync("flink-kafka-avg demo");
+                System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'.%n",
+                        job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide),
+                        AVERAGES);
+            }
 
             try (SensorDataGenerator generator = new SensorDataGenerator(bootstrap, READINGS, sensors, rate, 7).start();
                     KafkaConsumer<byte[], byte[]> results = committedReader(bootstrap)) {
                 System.out.printf("Generating %d readings/s for %d sensors. First averages after one window plus a"
                         + " checkpoint (about %d s). %s%n", rate, sensors, window.toSeconds() + 4,
                         duration.isZero() ? "Ctrl-C stops." : "Stopping after " + duration.toSeconds() + " s.");
-                LiveView view = new LiveView(System.console() != null);
+                LiveView view = new LiveView(System.console() != null, options.sql());
                 long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(250))) {
@@ -172,6 +194,7 @@ public final class Demo {
      */
     private static final class LiveView {
         private final boolean terminal;
+        private final boolean sql;
         private final Map<String, WindowAverage<String>> latest = new TreeMap<>();
         private final long started = System.nanoTime();
         private long lastRender;
@@ -182,15 +205,16 @@ public final class Demo {
         long deadLetters;
         long late;
 
-        LiveView(boolean terminal) {
+        LiveView(boolean terminal, boolean sql) {
             this.terminal = terminal;
+            this.sql = sql;
         }
 
         void accept(ConsumerRecord<byte[], byte[]> record) {
             switch (record.topic()) {
                 case AVERAGES -> {
                     averages++;
-                    WindowAverage<String> r = WindowAverageJson.fromJson(record.value());
+                    WindowAverage<String> r = sql ? fromSqlRow(record.value()) : WindowAverageJson.fromJson(record.value());
                     WindowAverage<String> previous = latest.get(r.key());
                     if (previous == null || previous.windowEnd() <= r.windowEnd()) {
                         latest.put(r.key(), r);
@@ -231,6 +255,20 @@ public final class Demo {
                     sent, ratePerSecond, averages, late, deadLetters));
             System.out.print(out);
             System.out.flush();
+        }
+    }
+
+    /** A row of the SQL script's upsert-kafka table, as JSON, as a {@link WindowAverage}. */
+    static WindowAverage<String> fromSqlRow(byte[] json) {
+        try {
+            JsonNode row = ROWS.readTree(json);
+            return new WindowAverage<>(row.get("sensorId").asText(),
+                    Instant.parse(row.get("window_start").asText()).toEpochMilli(),
+                    Instant.parse(row.get("window_end").asText()).toEpochMilli(), row.get("cnt").asLong(),
+                    row.get("sum").asDouble(), row.get("min").asDouble(), row.get("max").asDouble());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("not a row of the SQL script's output: "
+                    + new String(json, java.nio.charset.StandardCharsets.UTF_8), e);
         }
     }
 

@@ -18,12 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JobJarsITCase {
 
     private static final Set<String> JOBS = Set.of("SensorAverageJob", "WindowedCountJob", "MovingAverageJob",
-            "DynamicPricingJob", "LogLatencyJob");
+            "DynamicPricingJob", "LogLatencyJob", "SqlAverageJob");
 
     @ParameterizedTest
     @CsvSource({"sensor-job, SensorAverageJob, false", "windowed-count-job, WindowedCountJob, false",
             "moving-average-job, MovingAverageJob, false", "dynamic-pricing-job, DynamicPricingJob, true",
-            "log-latency-job, LogLatencyJob, false"})
+            "log-latency-job, LogLatencyJob, false", "sql-job, SqlAverageJob, false"})
     void holdsItsOwnJobOnlyAndNamesItForFlinkRun(String classifier, String job, boolean cep) throws IOException {
         Path jar = LocalClusterITCase.jobJar("-" + classifier + ".jar");
         try (JarFile file = new JarFile(jar.toFile())) {
@@ -38,6 +38,17 @@ class JobJarsITCase {
             assertThat(names.stream().anyMatch(n -> n.startsWith("org/apache/flink/cep/"))).isEqualTo(cep);
             assertThat(names).contains("io/github/flinkkafkaavg/connectors/SlidingAverage.class",
                     "org/apache/flink/connector/kafka/sink/KafkaSink.class");
+            boolean sql = job.equals("SqlAverageJob");
+            assertThat(names.contains("io/github/flinkkafkaavg/sql/SlidingAverageFunction.class")).as("SQL functions")
+                    .isEqualTo(sql);
+            if (sql) {
+                assertThat(names).contains(SqlAverageJob.SCRIPT);
+                String factories = new String(file.getInputStream(file.getEntry(
+                        "META-INF/services/org.apache.flink.table.factories.Factory")).readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(factories).contains("org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
+                        "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory");
+            }
             assertThat(file.getManifest().getMainAttributes().getValue("program-class"))
                     .isEqualTo("io.github.flinkkafkaavg.examples." + job);
             assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))

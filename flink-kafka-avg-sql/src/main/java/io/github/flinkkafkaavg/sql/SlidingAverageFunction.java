@@ -4,22 +4,35 @@ import io.github.flinkkafkaavg.core.LogThrottle;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
+import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
-import io.github.flinkkafkaavg.sql.internal.KeyStateRawSerializer;
+import io.github.flinkkafkaavg.sql.internal.StoredHeader;
+import io.github.flinkkafkaavg.sql.internal.StoredSlices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.table.annotation.ArgumentHint;
 import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.ArgumentCount;
+import org.apache.flink.table.types.inference.CallContext;
+import org.apache.flink.table.types.inference.InputTypeStrategy;
+import org.apache.flink.table.types.inference.Signature;
+import org.apache.flink.table.types.inference.StaticArgument;
+import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.TimeUtils;
@@ -66,27 +79,12 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
     private static final boolean LATE_ROWS_REACH_PTFS = atLeast(FLINK_VERSION, 2, 3);
 
     /**
-     * A key's state: its slices, and the call's window arguments, which a timer needs and only {@code eval} gets.
-     * Public for Flink's type extraction; not API.
+     * The function frees a key's state itself once its last window is out, so it asks for no state TTL. Without a
+     * declaration Flink 2.2 gives PTF state a TTL of Long.MAX_VALUE, "to allow enabling TTL later" — and its
+     * incremental cleanup then copied (serialized) map entries on every access: a quarter of the function's time.
+     * A processing-time TTL would also drop open windows of a quiet key, which is not this function's contract.
      */
-    public static class SlidingState {
-        /** The slices, in the engine's own versioned format. */
-        @DataTypeHint(value = "RAW", bridgedTo = SlidingWindowEngine.KeyState.class,
-                rawSerializer = KeyStateRawSerializer.class)
-        public SlidingWindowEngine.KeyState slices;
-        /** Window size, ms. */
-        public Long size;
-        /** Slide, ms. */
-        public Long slide;
-        /** Offset, ms. */
-        public Long offset;
-        /** Allowed lateness, ms. */
-        public Long lateness;
-        /** The first and last window-end timers registered for the key (window_end - 1), or null. */
-        public Long timersFrom;
-        /** See {@link #timersFrom}. */
-        public Long timersThrough;
-    }
+    static final String NO_TTL = "0 ms";
 
     private transient Map<List<Long>, Windows> windowsByArguments;
     /** The last one used: every row of a call has the same arguments, so the map is looked up once, not per row. */
@@ -111,38 +109,35 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      * One record of a key.
      *
      * @param ctx the call's context
-     * @param state the key's state
+     * @param header the key's arguments, timers and {@link KeyHeader}, under key 0
+     * @param slices the key's slices, under key 0
      * @param input the record
      * @param value the numeric column to average
      * @param size the window size, a duration such as '60 s'
      * @param slide how often a window starts, at most {@code size}
      * @param offset where the windows start relative to the epoch, or NULL for none
      * @param lateness how long after its end a window still takes records and is emitted again, or NULL for none
+     * @throws Exception when the state backend fails
      */
     public void eval(
             Context ctx,
-            @StateHint SlidingState state,
+            @StateHint(ttl = NO_TTL) MapView<Integer, StoredHeader> header,
+            @StateHint(ttl = NO_TTL) MapView<Integer, StoredSlices> slices,
             @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}, name = "input")
                     Row input,
             @ArgumentHint(name = "value_column") ColumnList value,
             @ArgumentHint(name = "size") String size,
             @ArgumentHint(name = "slide") String slide,
             @ArgumentHint(name = "window_offset", isOptional = true) String offset,
-            @ArgumentHint(name = "lateness", isOptional = true) String lateness) {
-        if (state.size == null) {
-            state.size = millis("size", size);
-            state.slide = millis("slide", slide);
-            state.offset = offset == null ? 0L : millis("window_offset", offset);
-            state.lateness = lateness == null ? 0L : millis("lateness", lateness);
-            if (state.lateness != 0 && !LATE_ROWS_REACH_PTFS) {
-                throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' cannot work on"
-                        + " Flink " + FLINK_VERSION + ": before Flink 2.3 (FLINK-39436) Flink drops every row at or"
-                        + " behind the watermark before a process table function sees it, so no window could be"
-                        + " updated late. Remove lateness (late rows are then dropped, as by HOP), or use the DataStream"
-                        + " API's SlidingAverages.allowedLateness(...)");
-            }
+            @ArgumentHint(name = "lateness", isOptional = true) String lateness) throws Exception {
+        StoredHeader stored = header.get(0);
+        if (stored == null) {
+            // A new key: its arguments are kept with its state, so that a restored query that changed them still
+            // finishes the windows it has under the old ones.
+            long[] arguments = arguments(size, slide, offset, lateness);
+            stored = new StoredHeader(arguments[0], arguments[1], arguments[2], arguments[3], new KeyHeader());
         }
-        Windows windows = windows(state);
+        Windows windows = windows(stored);
         TimeContext<Long> time = ctx.timeContext(Long.class);
         long timestamp = time.time();
         String column = value.getNames().get(0);
@@ -165,14 +160,33 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
             }
             return;
         }
-        SlidingWindowEngine.KeyState slices = state.slices == null ? new SlidingWindowEngine.KeyState() : state.slices;
-        SlidingWindowEngine.Outcome outcome = windows.engine.onElement(slices, timestamp, v, watermark(time),
-                this::emit);
+        // The DataStream operator's HEADER_FIRST protocol (KeyedSlidingWindows): a record changes only the small
+        // header; the slices are read when a window fires or the header has no room for the record's slice.
+        long watermark = watermark(time);
+        SlidingWindowEngine.Outcome outcome = windows.engine.onElementDeferred(stored.header, timestamp, v, watermark);
+        boolean loadedAndSaved = false;
+        if (outcome == null) {
+            boolean hadPending = stored.header.pendingSlices() > 0;
+            SlidingWindowEngine.KeyState loaded = windows.engine.load(slicesOf(slices), stored.header);
+            outcome = windows.engine.onElement(loaded, timestamp, v, watermark, this::emit);
+            if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
+                // Always written back after a load: on the heap backend the map holds the live object, which load
+                // changed in place, so leaving the header's pending values unwritten would count them twice.
+                slices.put(0, new StoredSlices(loaded));
+                stored.header = KeyHeader.of(loaded);
+                loadedAndSaved = true;
+            }
+        }
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             averaged.inc();
-            state.slices = slices;
-            windows.registerTimers(state, timestamp, time);
-        } else if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            windows.registerTimers(stored, timestamp, time);
+            header.put(0, stored); // the same object on the heap backend; a serializing backend needs the write
+            return;
+        }
+        if (loadedAndSaved) {
+            header.put(0, stored);
+        }
+        if (outcome == SlidingWindowEngine.Outcome.LATE) {
             lateDropped.inc();
         } else {
             invalid.inc();
@@ -187,22 +201,37 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      * A key's timer: emits the windows that are due.
      *
      * @param ctx the timer's context
-     * @param state the key's state
+     * @param header the key's arguments, timers and {@link KeyHeader}, under key 0
+     * @param slices the key's slices, under key 0
+     * @throws Exception when the state backend fails
      */
-    public void onTimer(OnTimerContext ctx, SlidingState state) {
-        if (state.size == null || state.slices == null) {
+    public void onTimer(OnTimerContext ctx, MapView<Integer, StoredHeader> header,
+            MapView<Integer, StoredSlices> slices) throws Exception {
+        StoredHeader stored = header.get(0);
+        if (stored == null) {
             return;
         }
         // The timer's own time bounds what fires: Flink gives the rows emitted here that time as rowtime, so each
         // window-end timer emits exactly the windows ending there, with rowtime window_end - 1.
         long at = ctx.timeContext(Long.class).time();
-        windows(state).engine.onTimer(state.slices, at, this::emit);
-        if (state.slices.isEmpty()) {
+        SlidingWindowEngine engine = windows(stored).engine;
+        SlidingWindowEngine.KeyState loaded = engine.load(slicesOf(slices), stored.header);
+        engine.onTimer(loaded, at, this::emit);
+        if (loaded.isEmpty()) {
             // Nothing open and nothing a late record could update: a silent key keeps no state. Not clearAll(): in
             // Flink 2.2 it collects the unnamed timers of every key and deletes those times under whichever key it
             // visited last, which lost another key's pending window (a test caught it: one window of 804 missing).
             ctx.clearAllState();
+        } else {
+            slices.put(0, new StoredSlices(loaded));
+            stored.header = KeyHeader.of(loaded);
+            header.put(0, stored);
         }
+    }
+
+    private static SlidingWindowEngine.KeyState slicesOf(MapView<Integer, StoredSlices> slices) throws Exception {
+        StoredSlices stored = slices.get(0);
+        return stored == null ? null : stored.state;
     }
 
     static boolean atLeast(String version, int major, int minor) {
@@ -228,6 +257,106 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
     }
 
     /**
+     * Checks the window arguments when the query is planned, where they are literals (they almost always are): a
+     * query with a slide longer than its size, an unreadable duration or a lateness Flink cannot honour then fails
+     * when it is submitted, naming the argument, not at its first row on the cluster. The rest of the signature is
+     * what Flink extracts from {@code eval}.
+     */
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        TypeInference extracted = super.getTypeInference(typeFactory);
+        List<StaticArgument> staticArguments = extracted.getStaticArguments().orElseThrow();
+        TypeInference.Builder builder = TypeInference.newBuilder()
+                .staticArguments(staticArguments)
+                .inputTypeStrategy(new CheckedWindowArguments(extracted.getInputTypeStrategy(), staticArguments))
+                .stateTypeStrategies(extracted.getStateTypeStrategies())
+                .outputTypeStrategy(extracted.getOutputTypeStrategy())
+                .disableSystemArguments(extracted.disableSystemArguments());
+        return builder.build();
+    }
+
+    /**
+     * The window arguments in milliseconds — size, slide, offset, lateness — checked as the engine will use them.
+     *
+     * @throws IllegalArgumentException naming the argument, the value and the fix
+     */
+    static long[] arguments(String size, String slide, String offset, String lateness) {
+        long[] millis = {millis("size", size), millis("slide", slide),
+                offset == null ? 0L : millis("window_offset", offset),
+                lateness == null ? 0L : millis("lateness", lateness)};
+        try {
+            WindowSpec.ofSizeAndSlide(Duration.ofMillis(millis[0]), Duration.ofMillis(millis[1]))
+                    .withOffset(Duration.ofMillis(millis[2]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SLIDING_AVERAGE(size => '" + size + "', slide => '" + slide + "'"
+                    + (offset == null ? "" : ", window_offset => '" + offset + "'") + "): " + e.getMessage(), e);
+        }
+        if (millis[3] < 0) {
+            throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' is negative; give"
+                    + " how long after its end a window still takes rows, e.g. '10 s', or leave it out");
+        }
+        if (millis[3] != 0 && !LATE_ROWS_REACH_PTFS) {
+            throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' cannot work on"
+                    + " Flink " + FLINK_VERSION + ": before Flink 2.3 (FLINK-39436) Flink drops every row at or"
+                    + " behind the watermark before a process table function sees it, so no window could be"
+                    + " updated late. Remove lateness (late rows are then dropped, as by HOP), or use the DataStream"
+                    + " API's SlidingAverages.allowedLateness(...)");
+        }
+        return millis;
+    }
+
+    /** Flink's own checks of the call, then {@link #arguments} on whichever window arguments are literals. */
+    private static final class CheckedWindowArguments implements InputTypeStrategy {
+        private final InputTypeStrategy extracted;
+        private final int[] positions; // of size, slide, window_offset, lateness among the call's arguments
+
+        CheckedWindowArguments(InputTypeStrategy extracted, List<StaticArgument> staticArguments) {
+            this.extracted = extracted;
+            List<String> names = staticArguments.stream().map(StaticArgument::getName).toList();
+            positions = new int[] {names.indexOf("size"), names.indexOf("slide"), names.indexOf("window_offset"),
+                    names.indexOf("lateness")};
+        }
+
+        @Override
+        public ArgumentCount getArgumentCount() {
+            return extracted.getArgumentCount();
+        }
+
+        @Override
+        public Optional<List<DataType>> inferInputTypes(CallContext call, boolean throwOnFailure) {
+            Optional<List<DataType>> types = extracted.inferInputTypes(call, throwOnFailure);
+            if (types.isEmpty()) {
+                return types;
+            }
+            String[] values = new String[positions.length];
+            for (int i = 0; i < positions.length; i++) {
+                int at = positions[i];
+                if (at < 0 || at >= call.getArgumentDataTypes().size()) {
+                    continue;
+                }
+                if (call.isArgumentNull(at)) {
+                    continue; // NULL, or an optional argument left out (Flink passes DEFAULT, not a literal)
+                }
+                if (!call.isArgumentLiteral(at)) {
+                    return types; // computed at run time: eval checks it at the first row
+                }
+                values[i] = call.getArgumentValue(at, String.class).orElse(null);
+            }
+            try {
+                arguments(values[0], values[1], values[2], values[3]);
+            } catch (IllegalArgumentException e) {
+                return call.fail(throwOnFailure, "%s", e.getMessage());
+            }
+            return types;
+        }
+
+        @Override
+        public List<Signature> getExpectedSignatures(FunctionDefinition definition) {
+            return extracted.getExpectedSignatures(definition);
+        }
+    }
+
+    /**
      * A duration argument in Flink's duration syntax ("60 s", "5 min", "500 ms"), as in Flink's configuration and
      * {@code @StateHint(ttl)}. Not an INTERVAL: Flink 2.2's PTF type inference cannot cast an INTERVAL literal to the
      * argument's type ("Unsupported type when convertTypeToSpec: INTERVAL_DAY_SECOND").
@@ -245,10 +374,10 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         }
     }
 
-    private Windows windows(SlidingState state) {
-        if (lastWindows == null || !lastWindows.hasArguments(state)) {
-            List<Long> key = List.of(state.size, state.slide, state.offset, state.lateness);
-            lastWindows = windowsByArguments.computeIfAbsent(key, k -> new Windows(state));
+    private Windows windows(StoredHeader stored) {
+        if (lastWindows == null || !lastWindows.hasArguments(stored)) {
+            List<Long> key = List.of(stored.size, stored.slide, stored.offset, stored.lateness);
+            lastWindows = windowsByArguments.computeIfAbsent(key, k -> new Windows(stored));
         }
         return lastWindows;
     }
@@ -274,7 +403,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         private final long offsetArgument; // as given; the spec may normalize it
         private final long lateness;
 
-        Windows(SlidingState s) {
+        Windows(StoredHeader s) {
             WindowSpec spec;
             try {
                 spec = WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.size), Duration.ofMillis(s.slide))
@@ -293,15 +422,15 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
             lateness = s.lateness;
         }
 
-        boolean hasArguments(SlidingState s) {
+        boolean hasArguments(StoredHeader s) {
             return s.size == size && s.slide == slide && s.offset == offsetArgument && s.lateness == lateness;
         }
 
         /** Timers for the ends of the windows holding {@code timestamp} that the key has none for yet. */
-        void registerTimers(SlidingState state, long timestamp, TimeContext<Long> time) {
+        void registerTimers(StoredHeader state, long timestamp, TimeContext<Long> time) {
             long first = fireTime(Math.floorDiv(timestamp - offset - size, slide) + 1);
             long last = fireTime(Math.floorDiv(timestamp - offset, slide));
-            if (state.timersFrom == null) {
+            if (state.timersFrom == StoredHeader.NO_TIMERS) {
                 register(first, last, time);
                 state.timersFrom = first;
                 state.timersThrough = last;

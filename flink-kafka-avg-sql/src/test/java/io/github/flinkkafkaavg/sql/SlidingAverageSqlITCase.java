@@ -227,15 +227,31 @@ class SlidingAverageSqlITCase {
     }
 
     @Test
-    void latenessFailsOnFlink22SayingWhyAndWhatToUseInstead() {
+    void latenessFailsOnFlink22WhenTheQueryIsPlannedSayingWhyAndWhatToUseInstead() {
         StreamTableEnvironment tEnv = tableEnv(disordered(10));
-        assertThatThrownBy(() -> collect(tEnv, "SELECT * FROM SLIDING_AVERAGE(input => TABLE readings PARTITION BY"
-                + " sensor, on_time => DESCRIPTOR(ts), value_column => DESCRIPTOR(celsius), size => '4 s',"
-                + " slide => '1 s', lateness => '5 s', uid => 'late')"))
-                .satisfies(e -> assertThat(org.apache.flink.util.ExceptionUtils.findThrowableWithMessage(e,
-                        "SLIDING_AVERAGE: lateness => '5 s' cannot work on Flink 2.2.1: before Flink 2.3 (FLINK-39436)"
-                                + " Flink drops every row at or behind the watermark before a process table function"
-                                + " sees it")).isPresent());
+        assertPlanningFails(tEnv, "size => '4 s', slide => '1 s', lateness => '5 s'",
+                "SLIDING_AVERAGE: lateness => '5 s' cannot work on Flink 2.2.1: before Flink 2.3 (FLINK-39436)"
+                        + " Flink drops every row at or behind the watermark before a process table function sees it");
+    }
+
+    @Test
+    void invalidWindowArgumentsFailWhenTheQueryIsPlannedNamingTheArgumentAndTheValue() {
+        StreamTableEnvironment tEnv = tableEnv(inOrder(10, 1));
+        assertPlanningFails(tEnv, "size => '1 s', slide => '2 s'", "SLIDING_AVERAGE(size => '1 s', slide => '2 s'): ");
+        assertPlanningFails(tEnv, "size => '10 parsecs', slide => '2 s'",
+                "SLIDING_AVERAGE: size => '10 parsecs' is not a duration");
+        assertPlanningFails(tEnv, "size => '10 s', slide => '2 s', window_offset => 'soon'",
+                "SLIDING_AVERAGE: window_offset => 'soon' is not a duration");
+    }
+
+    /** Planning alone — sqlQuery, no job — rejects the call, with the message somewhere in the cause chain. */
+    private static void assertPlanningFails(StreamTableEnvironment tEnv, String arguments, String message) {
+        assertThatThrownBy(() -> tEnv.sqlQuery("SELECT * FROM SLIDING_AVERAGE(input => TABLE readings PARTITION BY"
+                + " sensor, on_time => DESCRIPTOR(ts), value_column => DESCRIPTOR(celsius), " + arguments
+                + ", uid => 'checked')"))
+                .isInstanceOf(org.apache.flink.table.api.ValidationException.class)
+                .satisfies(e -> assertThat(org.apache.flink.util.ExceptionUtils.findThrowableWithMessage(e, message))
+                        .as("%s", e).isPresent());
     }
 
     @Test

@@ -10,44 +10,44 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The state of a {@code SLIDING_AVERAGE} key as a RAW SQL type: the bytes of {@link StateCodec}, the format the
+ * The slices of a {@code SLIDING_AVERAGE} key as a RAW SQL type: the bytes of {@link StateCodec}, the format the
  * DataStream operator's state uses, versioned there. Flink instantiates it by its class name (the public no-argument
  * constructor), which is why it is not the core module's serializer, whose name savepoints of that operator hold.
  */
-public final class KeyStateRawSerializer extends CodecSerializer<SlidingWindowEngine.KeyState> {
+public final class StoredSlicesSerializer extends CodecSerializer<StoredSlices> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public SlidingWindowEngine.KeyState createInstance() {
-        return new SlidingWindowEngine.KeyState();
+    public StoredSlices createInstance() {
+        return new StoredSlices(new SlidingWindowEngine.KeyState());
     }
 
     @Override
-    public SlidingWindowEngine.KeyState copy(SlidingWindowEngine.KeyState from) {
-        return StateCodec.copy(from);
+    public StoredSlices copy(StoredSlices from) {
+        return new StoredSlices(StateCodec.copy(from.state));
     }
 
     @Override
-    public void serialize(SlidingWindowEngine.KeyState state, DataOutputView out) throws IOException {
-        StateCodec.write(state, out);
+    public void serialize(StoredSlices slices, DataOutputView out) throws IOException {
+        StateCodec.write(slices.state, out);
     }
 
     @Override
-    public SlidingWindowEngine.KeyState deserialize(DataInputView in) throws IOException {
-        return StateCodec.readKeyState(in);
+    public StoredSlices deserialize(DataInputView in) throws IOException {
+        return new StoredSlices(StateCodec.readKeyState(in));
     }
 
     @Override
-    public TypeSerializerSnapshot<SlidingWindowEngine.KeyState> snapshotConfiguration() {
+    public TypeSerializerSnapshot<StoredSlices> snapshotConfiguration() {
         return new Snapshot();
     }
 
     /** Version 1 of the format; the format itself carries its own version (StateCodec). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SlidingWindowEngine.KeyState> {
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<StoredSlices> {
         /** For Flink's reflection. */
         public Snapshot() {
-            super(KeyStateRawSerializer::new);
+            super(StoredSlicesSerializer::new);
         }
     }
 }
