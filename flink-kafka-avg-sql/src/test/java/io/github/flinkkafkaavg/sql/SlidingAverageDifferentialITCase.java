@@ -1,0 +1,130 @@
+package io.github.flinkkafkaavg.sql;
+
+import static org.apache.flink.table.api.Expressions.$;
+import static org.apache.flink.table.api.Expressions.descriptor;
+import static org.apache.flink.table.api.Expressions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SLIDING_AVERAGE against the DataStream API's {@link SlidingAverages} on random disordered streams, on a MiniCluster,
+ * the same rows and the same watermarks for both: every window with the same count, sum, min and max (the engine is
+ * the same, the hosts differ: keyed state and one timer per key there, map views and a timer per window end here).
+ * The watermark trails the newest row by more than the disorder, so no row is behind it — the one case in which
+ * Flink 2.2 lets a process table function see the rows the DataStream operator sees. Called through the Table API
+ * ({@code partitionBy(...).process(...)}), not SQL.
+ */
+class SlidingAverageDifferentialITCase {
+
+    private static final long BASE = 1_767_225_600_000L;
+    private static final long DISORDER = 3_000;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    /** Watermark after each row: the newest time seen less the disorder bound, so no row is ever behind it. */
+    static final class Trailing implements WatermarkGenerator<Row> {
+        private long newest = Long.MIN_VALUE;
+
+        @Override
+        public void onEvent(Row row, long timestamp, WatermarkOutput output) {
+            newest = Math.max(newest, timestamp);
+            output.emitWatermark(new Watermark(newest - DISORDER - 1));
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            // every row emits one
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void sameWindowsAsTheDataStreamApi(long seed) throws Exception {
+        Random random = new Random(seed);
+        long size = 1_000L * (2 + random.nextInt(9));
+        long slide = size / (1 + random.nextInt(5));
+        List<Row> rows = new ArrayList<>();
+        long t = BASE;
+        for (int i = 0; i < 3_000; i++) {
+            t += random.nextInt(40);
+            double value = random.nextInt(20) == 0 ? random.nextGaussian() * 1e15 : random.nextGaussian() * 100;
+            rows.add(Row.of("k" + random.nextInt(6), value, t - random.nextInt((int) DISORDER)));
+        }
+
+        Map<String, String> sql = new TreeMap<>();
+        StreamExecutionEnvironment env = env();
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.createTemporaryView("readings", source(env, rows), Schema.newBuilder()
+                .column("sensor", DataTypes.STRING())
+                .column("celsius", DataTypes.DOUBLE())
+                .column("millis", DataTypes.BIGINT())
+                .columnByMetadata("ts", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
+                .watermark("ts", "SOURCE_WATERMARK()")
+                .build());
+        Table averages = tables.from("readings").partitionBy($("sensor")).process(SlidingAverageFunction.class,
+                descriptor("ts").asArgument("on_time"), descriptor("celsius").asArgument("value_column"),
+                lit(size + " ms").asArgument("size"), lit(slide + " ms").asArgument("slide"),
+                lit("differential").asArgument("uid"));
+        try (CloseableIterator<Row> it = averages.execute().collect()) {
+            it.forEachRemaining(r -> sql.put(r.getField(0) + " " + ((Instant) r.getField(1)).toEpochMilli(),
+                    r.getField(4) + " " + r.getField(5) + " " + r.getField(6) + " " + r.getField(7)));
+        }
+
+        Map<String, String> dataStream = new TreeMap<>();
+        StreamExecutionEnvironment env2 = env();
+        DataStream<WindowAverage<String>> results = SlidingAverages
+                .over(WindowSpec.ofSizeAndSlide(Duration.ofMillis(size), Duration.ofMillis(slide)))
+                .apply(source(env2, rows).keyBy(r -> (String) r.getField(0), Types.STRING), r -> (Double) r.getField(1));
+        try (CloseableIterator<WindowAverage<String>> it = results.executeAndCollect()) {
+            it.forEachRemaining(a -> dataStream.put(a.key() + " " + a.windowStart(),
+                    a.count() + " " + a.sum() + " " + a.min() + " " + a.max()));
+        }
+
+        assertThat(sql).as("size %d ms, slide %d ms", size, slide).isNotEmpty().isEqualTo(dataStream);
+        System.out.printf("differential seed %d: size %d ms, slide %d ms, %d windows equal%n", seed, size, slide,
+                sql.size());
+    }
+
+    private static StreamExecutionEnvironment env() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        return env;
+    }
+
+    private static DataStream<Row> source(StreamExecutionEnvironment env, List<Row> rows) {
+        return env.fromData(Types.ROW_NAMED(new String[] {"sensor", "celsius", "millis"}, Types.STRING, Types.DOUBLE,
+                        Types.LONG), rows.toArray(new Row[0]))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Row>forGenerator(c -> new Trailing())
+                        .withTimestampAssigner((r, ts) -> (Long) r.getField(2)));
+    }
+}
