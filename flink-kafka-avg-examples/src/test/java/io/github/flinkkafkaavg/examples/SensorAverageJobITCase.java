@@ -61,7 +61,7 @@ class SensorAverageJobITCase {
         env.execute("sensor average IT");
 
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(KAFKA.bootstrapServers(), output, true);
-        Map<String, Expected> expected = expected(readings);
+        Map<String, Expected> expected = expected(readings, WINDOW, SLIDE);
         assertThat(records).hasSize(expected.size());
 
         Map<String, WindowAverage<String>> actual = new HashMap<>();
@@ -107,19 +107,20 @@ class SensorAverageJobITCase {
         }
     }
 
-    private static final class Expected {
+    /** One window of the BigDecimal oracle. */
+    static final class Expected {
         long count;
         BigDecimal sum = BigDecimal.ZERO;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
     }
 
-    /** Every window [k*SLIDE, k*SLIDE + WINDOW) that holds a reading, computed by brute force with BigDecimal. */
-    private static Map<String, Expected> expected(List<SensorReading> readings) {
+    /** Every window [k*slide, k*slide + window) that holds a reading, by id(), computed by brute force with BigDecimal. */
+    static Map<String, Expected> expected(List<SensorReading> readings, long window, long slide) {
         Map<String, Expected> windows = new TreeMap<>();
         for (SensorReading r : readings) {
-            long lastStart = Math.floorDiv(r.timestamp(), SLIDE) * SLIDE;
-            for (long start = lastStart; start > r.timestamp() - WINDOW; start -= SLIDE) {
+            long lastStart = Math.floorDiv(r.timestamp(), slide) * slide;
+            for (long start = lastStart; start > r.timestamp() - window; start -= slide) {
                 Expected e = windows.computeIfAbsent(id(r.sensorId(), start), k -> new Expected());
                 e.count++;
                 e.sum = e.sum.add(new BigDecimal(r.value()));
@@ -130,7 +131,7 @@ class SensorAverageJobITCase {
         return windows;
     }
 
-    private static String id(String key, long windowStart) {
+    static String id(String key, long windowStart) {
         return key + "@" + windowStart;
     }
 

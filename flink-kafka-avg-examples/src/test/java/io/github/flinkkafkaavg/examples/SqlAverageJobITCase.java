@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
 import io.github.flinkkafkaavg.testkit.TopicReader;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ class SqlAverageJobITCase {
             assertThat(key.get("sensorId")).isEqualTo(value.get("sensorId"));
             assertThat(key.get("window_start")).isEqualTo(value.get("window_start"));
             assertThat(key.get("window_end")).isEqualTo(value.get("window_end"));
-            latest.put(id(value.get("sensorId").asText(), Instant.parse(value.get("window_start").asText()).toEpochMilli()),
+            latest.put(SensorAverageJobITCase.id(value.get("sensorId").asText(), Instant.parse(value.get("window_start").asText()).toEpochMilli()),
                     value);
         }
         assertThat(lines(deadLetters)).as("every record that is not a reading, as it came")
@@ -91,7 +90,7 @@ class SqlAverageJobITCase {
         }
         System.out.printf("SQL script: %d dead letters, %d late reading(s)%n", notReadings.size(), lateLines.size());
 
-        Map<String, Expected> expected = expected(readings);
+        Map<String, SensorAverageJobITCase.Expected> expected = SensorAverageJobITCase.expected(readings, WINDOW, SLIDE);
         assertThat(latest.keySet()).isEqualTo(expected.keySet());
         expected.forEach((id, e) -> {
             JsonNode a = latest.get(id);
@@ -144,31 +143,5 @@ class SqlAverageJobITCase {
             lines.add(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
         }
         return lines;
-    }
-
-    private static final class Expected {
-        long count;
-        BigDecimal sum = BigDecimal.ZERO;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-    }
-
-    private static Map<String, Expected> expected(List<SensorReading> readings) {
-        Map<String, Expected> windows = new TreeMap<>();
-        for (SensorReading r : readings) {
-            for (long start = Math.floorDiv(r.timestamp(), SLIDE) * SLIDE; start > r.timestamp() - WINDOW;
-                    start -= SLIDE) {
-                Expected e = windows.computeIfAbsent(id(r.sensorId(), start), k -> new Expected());
-                e.count++;
-                e.sum = e.sum.add(new BigDecimal(r.value()));
-                e.min = Math.min(e.min, r.value());
-                e.max = Math.max(e.max, r.value());
-            }
-        }
-        return windows;
-    }
-
-    private static String id(String key, long windowStart) {
-        return key + "@" + windowStart;
     }
 }

@@ -23,8 +23,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -84,13 +82,7 @@ class SlidingAverageDifferentialITCase {
         Map<String, String> sql = new TreeMap<>();
         StreamExecutionEnvironment env = env();
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.createTemporaryView("readings", source(env, rows), Schema.newBuilder()
-                .column("sensor", DataTypes.STRING())
-                .column("celsius", DataTypes.DOUBLE())
-                .column("millis", DataTypes.BIGINT())
-                .columnByMetadata("ts", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
-                .watermark("ts", "SOURCE_WATERMARK()")
-                .build());
+        SlidingAverageSqlITCase.registerReadings(tables, source(env, rows));
         Table averages = tables.from("readings").partitionBy($("sensor")).process(SlidingAverageFunction.class,
                 descriptor("ts").asArgument("on_time"), descriptor("celsius").asArgument("value_column"),
                 lit(size + " ms").asArgument("size"), lit(slide + " ms").asArgument("slide"),

@@ -28,8 +28,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
@@ -147,14 +145,7 @@ class SlidingAverageSavepointITCase {
                         .withTimestampAssigner((r, t) -> r.<Long>getFieldAs(2)), "readings")
                 .setParallelism(1).uid("readings");
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        tEnv.createTemporaryView("readings", readings, Schema.newBuilder()
-                .column("sensor", DataTypes.STRING())
-                .column("celsius", DataTypes.DOUBLE())
-                .column("millis", DataTypes.BIGINT())
-                .columnByMetadata("ts", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
-                .watermark("ts", "SOURCE_WATERMARK()")
-                .build());
-        AverageFunctions.register(tEnv);
+        SlidingAverageSqlITCase.registerReadings(tEnv, readings);
         return new Job(env, tEnv);
     }
 

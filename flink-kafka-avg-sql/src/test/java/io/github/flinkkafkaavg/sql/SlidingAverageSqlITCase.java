@@ -74,6 +74,15 @@ class SlidingAverageSqlITCase {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Row>forGenerator(c -> new PerRecord())
                         .withTimestampAssigner((r, t) -> r.<Long>getFieldAs("millis")));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        registerReadings(tEnv, stream);
+        return tEnv;
+    }
+
+    /**
+     * Table {@code readings} (sensor, celsius, millis, and ts: the stream's timestamps with its watermarks) over
+     * rows (sensor, celsius, millis), and the two functions.
+     */
+    static void registerReadings(StreamTableEnvironment tEnv, DataStream<Row> stream) {
         tEnv.createTemporaryView("readings", stream, Schema.newBuilder()
                 .column("sensor", DataTypes.STRING())
                 .column("celsius", DataTypes.DOUBLE())
@@ -82,7 +91,6 @@ class SlidingAverageSqlITCase {
                 .watermark("ts", "SOURCE_WATERMARK()")
                 .build());
         AverageFunctions.register(tEnv);
-        return tEnv;
     }
 
     private static List<Row> collect(StreamTableEnvironment tEnv, String sql) throws Exception {
