@@ -20,6 +20,8 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,7 +32,7 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * SLIDING_AVERAGE against the DataStream API's {@link SlidingAverages} on random disordered streams, on a MiniCluster,
@@ -38,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the same, the hosts differ: keyed state and one timer per key there, map views and a timer per window end here).
  * The watermark trails the newest row by more than the disorder, so no row is behind it — the one case in which
  * Flink 2.2 lets a process table function see the rows the DataStream operator sees. Called through the Table API
- * ({@code partitionBy(...).process(...)}), not SQL.
+ * ({@code partitionBy(...).process(...)}), not SQL; on the heap backend and on RocksDB, which hands out copies.
  */
 class SlidingAverageDifferentialITCase {
 
@@ -66,8 +68,8 @@ class SlidingAverageDifferentialITCase {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3})
-    void sameWindowsAsTheDataStreamApi(long seed) throws Exception {
+    @CsvSource({"1, hashmap", "2, hashmap", "3, hashmap", "4, rocksdb"})
+    void sameWindowsAsTheDataStreamApi(long seed, String backend) throws Exception {
         Random random = new Random(seed);
         long size = 1_000L * (2 + random.nextInt(9));
         long slide = size / (1 + random.nextInt(5));
@@ -80,7 +82,7 @@ class SlidingAverageDifferentialITCase {
         }
 
         Map<String, String> sql = new TreeMap<>();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = env(backend);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         SlidingAverageSqlITCase.registerReadings(tables, source(env, rows));
         Table averages = tables.from("readings").partitionBy($("sensor")).process(SlidingAverageFunction.class,
@@ -93,7 +95,7 @@ class SlidingAverageDifferentialITCase {
         }
 
         Map<String, String> dataStream = new TreeMap<>();
-        StreamExecutionEnvironment env2 = env();
+        StreamExecutionEnvironment env2 = env(backend);
         DataStream<WindowAverage<String>> results = SlidingAverages
                 .over(WindowSpec.ofSizeAndSlide(Duration.ofMillis(size), Duration.ofMillis(slide)))
                 .apply(source(env2, rows).keyBy(r -> (String) r.getField(0), Types.STRING), r -> (Double) r.getField(1));
@@ -103,12 +105,15 @@ class SlidingAverageDifferentialITCase {
         }
 
         assertThat(sql).as("size %d ms, slide %d ms", size, slide).isNotEmpty().isEqualTo(dataStream);
-        System.out.printf("differential seed %d: size %d ms, slide %d ms, %d windows equal%n", seed, size, slide,
-                sql.size());
+        System.out.printf("differential seed %d, %s: size %d ms, slide %d ms, %d windows equal%n", seed, backend, size,
+                slide, sql.size());
     }
 
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    /** On the heap backend (live objects: the function relies on writing back what it changed in place) or RocksDB. */
+    private static StreamExecutionEnvironment env(String backend) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;
     }
