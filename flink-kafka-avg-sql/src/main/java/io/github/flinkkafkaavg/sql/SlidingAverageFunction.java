@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * is {@code [window_start, window_end)}), {@code avg}, {@code cnt}, {@code sum}, {@code min}, {@code max}, and the
  * {@code rowtime} Flink adds for {@code on_time}: {@code window_end - 1 ms} for a window emitted when the watermark
  * passes its end. Each record updates one slice of state, not {@code size / slide} windows; sums are exact
- * (double-double). Optional arguments: {@code window_offset} (windows start at {@code k * slide + window_offset}) and
+ * (double-double). Several horizons in one call: {@code size => '1 min, 5 min, 15 min'} emits the windows of each
+ * (tell them apart by {@code window_end - window_start}) from one set of slices. Optional arguments: {@code window_offset} (windows start at {@code k * slide + window_offset}) and
  * {@code lateness}. CAUTION: Flink before 2.3 drops every row at or behind the watermark before a process table
  * function sees it (FLINK-39436), as {@code HOP} drops late rows; so on Flink 2.2 a late row is neither counted nor
  * averaged, and a non-zero {@code lateness} fails at the first row with that explanation. Records whose value is
@@ -113,8 +114,9 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      * @param slices the key's slices, under key 0
      * @param input the record
      * @param value the numeric column to average
-     * @param size the window size, a duration such as '60 s'
-     * @param slide how often a window starts, at most {@code size}
+     * @param size the window size, a duration such as '60 s', or several comma-separated ('1 min, 5 min'): one
+     *     horizon each, from the same state
+     * @param slide how often a window starts, at most {@code size}: one for all sizes, or one per size
      * @param offset where the windows start relative to the epoch, or NULL for none
      * @param lateness how long after its end a window still takes records and is emitted again, or NULL for none
      * @throws Exception when the state backend fails
@@ -134,8 +136,9 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         if (stored == null) {
             // A new key: its arguments are kept with its state, so that a restored query that changed them still
             // finishes the windows it has under the old ones.
-            long[] arguments = arguments(size, slide, offset, lateness);
-            stored = new StoredHeader(arguments[0], arguments[1], arguments[2], arguments[3], new KeyHeader());
+            WindowArguments arguments = arguments(size, slide, offset, lateness);
+            stored = new StoredHeader(arguments.sizes(), arguments.slides(), arguments.offset(), arguments.lateness(),
+                    new KeyHeader());
         }
         Windows windows = windows(stored);
         TimeContext<Long> time = ctx.timeContext(Long.class);
@@ -276,33 +279,68 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
     }
 
     /**
-     * The window arguments in milliseconds — size, slide, offset, lateness — checked as the engine will use them.
+     * The window arguments in milliseconds: per horizon a size and a slide, then offset and lateness.
+     *
+     * @param sizes window size of each horizon
+     * @param slides slide of each horizon
+     * @param offset the windows' offset
+     * @param lateness allowed lateness
+     */
+    record WindowArguments(long[] sizes, long[] slides, long offset, long lateness) {}
+
+    /**
+     * The window arguments in milliseconds, checked as the engine will use them. {@code size} is one duration or
+     * several, comma-separated — one horizon each, all from the same slices; {@code slide} is one for all or one per
+     * size.
      *
      * @throws IllegalArgumentException naming the argument, the value and the fix
      */
-    static long[] arguments(String size, String slide, String offset, String lateness) {
-        long[] millis = {millis("size", size), millis("slide", slide),
-                offset == null ? 0L : millis("window_offset", offset),
-                lateness == null ? 0L : millis("lateness", lateness)};
-        try {
-            WindowSpec.ofSizeAndSlide(Duration.ofMillis(millis[0]), Duration.ofMillis(millis[1]))
-                    .withOffset(Duration.ofMillis(millis[2]));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("SLIDING_AVERAGE(size => '" + size + "', slide => '" + slide + "'"
-                    + (offset == null ? "" : ", window_offset => '" + offset + "'") + "): " + e.getMessage(), e);
+    static WindowArguments arguments(String size, String slide, String offset, String lateness) {
+        String[] sizeTexts = list("size", size);
+        String[] slideTexts = list("slide", slide);
+        if (slideTexts.length != 1 && slideTexts.length != sizeTexts.length) {
+            throw new IllegalArgumentException("SLIDING_AVERAGE(size => '" + size + "', slide => '" + slide + "'):"
+                    + " give one slide for all " + sizeTexts.length + " sizes, or one per size");
         }
-        if (millis[3] < 0) {
+        long[] sizes = new long[sizeTexts.length];
+        long[] slides = new long[sizeTexts.length];
+        long offsetMillis = offset == null ? 0L : millis("window_offset", offset);
+        for (int j = 0; j < sizes.length; j++) {
+            sizes[j] = millis("size", sizeTexts[j]);
+            slides[j] = millis("slide", slideTexts[slideTexts.length == 1 ? 0 : j]);
+            try {
+                WindowSpec.ofSizeAndSlide(Duration.ofMillis(sizes[j]), Duration.ofMillis(slides[j]))
+                        .withOffset(Duration.ofMillis(offsetMillis));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("SLIDING_AVERAGE(size => '" + size + "', slide => '" + slide + "'"
+                        + (offset == null ? "" : ", window_offset => '" + offset + "'") + "): " + e.getMessage(), e);
+            }
+        }
+        long latenessMillis = lateness == null ? 0L : millis("lateness", lateness);
+        if (latenessMillis < 0) {
             throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' is negative; give"
                     + " how long after its end a window still takes rows, e.g. '10 s', or leave it out");
         }
-        if (millis[3] != 0 && !LATE_ROWS_REACH_PTFS) {
+        if (latenessMillis != 0 && !LATE_ROWS_REACH_PTFS) {
             throw new IllegalArgumentException("SLIDING_AVERAGE: lateness => '" + lateness + "' cannot work on"
                     + " Flink " + FLINK_VERSION + ": before Flink 2.3 (FLINK-39436) Flink drops every row at or"
                     + " behind the watermark before a process table function sees it, so no window could be"
                     + " updated late. Remove lateness (late rows are then dropped, as by HOP), or use the DataStream"
                     + " API's SlidingAverages.allowedLateness(...)");
         }
-        return millis;
+        return new WindowArguments(sizes, slides, offsetMillis, latenessMillis);
+    }
+
+    /** A comma-separated list of durations, each trimmed; NULL fails naming the argument. */
+    private static String[] list(String argument, String text) {
+        if (text == null) {
+            millis(argument, null); // throws the NULL message
+        }
+        String[] parts = text.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = parts[i].strip();
+        }
+        return parts;
     }
 
     /** Flink's own checks of the call, then {@link #arguments} on whichever window arguments are literals. */
@@ -376,7 +414,13 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
 
     private Windows windows(StoredHeader stored) {
         if (lastWindows == null || !lastWindows.hasArguments(stored)) {
-            List<Long> key = List.of(stored.size, stored.slide, stored.offset, stored.lateness);
+            List<Long> key = new java.util.ArrayList<>();
+            for (int j = 0; j < stored.sizes.length; j++) {
+                key.add(stored.sizes[j]);
+                key.add(stored.slides[j]);
+            }
+            key.add(stored.offset);
+            key.add(stored.lateness);
             lastWindows = windowsByArguments.computeIfAbsent(key, k -> new Windows(stored));
         }
         return lastWindows;
@@ -390,70 +434,78 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      * {@code currentWatermark()} is still the one before the advance (Flink 2.2), so a timer registered there for the
      * next window end is silently lost whenever the watermark jumps over several window ends (the end of a bounded
      * input, catching up). So each window end with data gets its own timer, registered while the record that opens
-     * it is processed, before any watermark passes it: a key has at most size / slide of them pending, as with
-     * Flink's own sliding windows, and an in-order record registers at most one new one.
+     * it is processed, before any watermark passes it: a key has at most size / slide of them pending per horizon,
+     * as with Flink's own sliding windows, and an in-order record registers at most one new one per horizon (Flink
+     * keeps one timer where horizons share an end).
      */
     private static final class Windows {
         final SlidingWindowEngine engine;
         /** The event times the engine can window, built once: checked for every row. */
         final EventTimeLimits limits;
-        private final long size;
-        private final long slide;
-        private final long offset;
-        private final long offsetArgument; // as given; the spec may normalize it
+        private final long[] sizes;
+        private final long[] slides;
+        private final long[] offsets; // per horizon, as the spec normalized it
+        private final long offsetArgument; // as given
         private final long lateness;
 
         Windows(StoredHeader s) {
-            WindowSpec spec;
-            try {
-                spec = WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.size), Duration.ofMillis(s.slide))
-                        .withOffset(Duration.ofMillis(s.offset));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("SLIDING_AVERAGE(size => " + Duration.ofMillis(s.size)
-                        + ", slide => " + Duration.ofMillis(s.slide) + ", window_offset => "
-                        + Duration.ofMillis(s.offset) + "): " + e.getMessage(), e);
+            List<WindowSpec> specs = new java.util.ArrayList<>();
+            offsets = new long[s.sizes.length];
+            for (int j = 0; j < s.sizes.length; j++) {
+                try {
+                    specs.add(WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.sizes[j]), Duration.ofMillis(s.slides[j]))
+                            .withOffset(Duration.ofMillis(s.offset)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("SLIDING_AVERAGE(size => " + Duration.ofMillis(s.sizes[j])
+                            + ", slide => " + Duration.ofMillis(s.slides[j]) + ", window_offset => "
+                            + Duration.ofMillis(s.offset) + "): " + e.getMessage(), e);
+                }
+                offsets[j] = specs.get(j).offsetMillis();
             }
-            engine = new SlidingWindowEngine(List.of(spec), s.lateness);
+            engine = new SlidingWindowEngine(specs, s.lateness);
             limits = engine.windowableTimes();
-            size = s.size;
-            slide = s.slide;
-            offset = spec.offsetMillis();
+            sizes = s.sizes.clone();
+            slides = s.slides.clone();
             offsetArgument = s.offset;
             lateness = s.lateness;
         }
 
         boolean hasArguments(StoredHeader s) {
-            return s.size == size && s.slide == slide && s.offset == offsetArgument && s.lateness == lateness;
+            return java.util.Arrays.equals(s.sizes, sizes) && java.util.Arrays.equals(s.slides, slides)
+                    && s.offset == offsetArgument && s.lateness == lateness;
         }
 
         /** Timers for the ends of the windows holding {@code timestamp} that the key has none for yet. */
         void registerTimers(StoredHeader state, long timestamp, TimeContext<Long> time) {
-            long first = fireTime(Math.floorDiv(timestamp - offset - size, slide) + 1);
-            long last = fireTime(Math.floorDiv(timestamp - offset, slide));
-            if (state.timersFrom == StoredHeader.NO_TIMERS) {
-                register(first, last, time);
-                state.timersFrom = first;
-                state.timersThrough = last;
-            } else {
-                if (first < state.timersFrom) {
-                    register(first, Math.min(last, state.timersFrom - slide), time);
-                    state.timersFrom = first;
+            for (int j = 0; j < sizes.length; j++) {
+                long slide = slides[j];
+                long first = fireTime(j, Math.floorDiv(timestamp - offsets[j] - sizes[j], slide) + 1);
+                long last = fireTime(j, Math.floorDiv(timestamp - offsets[j], slide));
+                if (state.timersFrom[j] == StoredHeader.NO_TIMERS) {
+                    register(first, last, slide, time);
+                    state.timersFrom[j] = first;
+                    state.timersThrough[j] = last;
+                } else {
+                    if (first < state.timersFrom[j]) {
+                        register(first, Math.min(last, state.timersFrom[j] - slide), slide, time);
+                        state.timersFrom[j] = first;
+                    }
+                    if (last > state.timersThrough[j]) {
+                        register(Math.max(first, state.timersThrough[j] + slide), last, slide, time);
+                        state.timersThrough[j] = last;
+                    }
                 }
-                if (last > state.timersThrough) {
-                    register(Math.max(first, state.timersThrough + slide), last, time);
-                    state.timersThrough = last;
+                if (lateness > 0) {
+                    time.registerOnTime(last + lateness); // frees the slices once no late record can reach them
                 }
-            }
-            if (lateness > 0) {
-                time.registerOnTime(last + lateness); // frees the slices once no late record can reach them
             }
         }
 
-        private long fireTime(long k) {
-            return k * slide + offset + size - 1;
+        private long fireTime(int j, long k) {
+            return k * slides[j] + offsets[j] + sizes[j] - 1;
         }
 
-        private void register(long from, long to, TimeContext<Long> time) {
+        private static void register(long from, long to, long slide, TimeContext<Long> time) {
             for (long t = from; t <= to; t += slide) {
                 time.registerOnTime(t);
             }

@@ -40,7 +40,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the same, the hosts differ: keyed state and one timer per key there, map views and a timer per window end here).
  * The watermark trails the newest row by more than the disorder, so no row is behind it — the one case in which
  * Flink 2.2 lets a process table function see the rows the DataStream operator sees. Called through the Table API
- * ({@code partitionBy(...).process(...)}), not SQL; on the heap backend and on RocksDB, which hands out copies.
+ * ({@code partitionBy(...).process(...)}), not SQL; on the heap backend and on RocksDB, which hands out copies; with
+ * one horizon per call and with several ({@code size => '4000 ms, 12000 ms'} against {@code SlidingAverages.over} of
+ * both specs).
  */
 class SlidingAverageDifferentialITCase {
 
@@ -68,11 +70,22 @@ class SlidingAverageDifferentialITCase {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, hashmap", "2, hashmap", "3, hashmap", "4, rocksdb"})
-    void sameWindowsAsTheDataStreamApi(long seed, String backend) throws Exception {
+    @CsvSource({"1, hashmap, 1", "2, hashmap, 1", "3, hashmap, 1", "4, rocksdb, 1", "5, hashmap, 2", "6, rocksdb, 3"})
+    void sameWindowsAsTheDataStreamApi(long seed, String backend, int horizons) throws Exception {
         Random random = new Random(seed);
         long size = 1_000L * (2 + random.nextInt(9));
         long slide = size / (1 + random.nextInt(5));
+        // more horizons: longer windows with their own slides, all in one call, from one set of slices
+        List<WindowSpec> specs = new ArrayList<>();
+        List<String> sizes = new ArrayList<>();
+        List<String> slides = new ArrayList<>();
+        for (int j = 0; j < horizons; j++) {
+            long jSize = size * (1 + 2L * j);
+            long jSlide = slide * (1 + j);
+            specs.add(WindowSpec.ofSizeAndSlide(Duration.ofMillis(jSize), Duration.ofMillis(jSlide)));
+            sizes.add(jSize + " ms");
+            slides.add(jSlide + " ms");
+        }
         List<Row> rows = new ArrayList<>();
         long t = BASE;
         for (int i = 0; i < 3_000; i++) {
@@ -87,26 +100,26 @@ class SlidingAverageDifferentialITCase {
         SlidingAverageSqlITCase.registerReadings(tables, source(env, rows));
         Table averages = tables.from("readings").partitionBy($("sensor")).process(SlidingAverageFunction.class,
                 descriptor("ts").asArgument("on_time"), descriptor("celsius").asArgument("value_column"),
-                lit(size + " ms").asArgument("size"), lit(slide + " ms").asArgument("slide"),
+                lit(String.join(", ", sizes)).asArgument("size"), lit(String.join(", ", slides)).asArgument("slide"),
                 lit("differential").asArgument("uid"));
         try (CloseableIterator<Row> it = averages.execute().collect()) {
-            it.forEachRemaining(r -> sql.put(r.getField(0) + " " + ((Instant) r.getField(1)).toEpochMilli(),
+            it.forEachRemaining(r -> sql.put(r.getField(0) + " " + ((Instant) r.getField(1)).toEpochMilli() + " "
+                    + ((Instant) r.getField(2)).toEpochMilli(),
                     r.getField(4) + " " + r.getField(5) + " " + r.getField(6) + " " + r.getField(7)));
         }
 
         Map<String, String> dataStream = new TreeMap<>();
         StreamExecutionEnvironment env2 = env(backend);
-        DataStream<WindowAverage<String>> results = SlidingAverages
-                .over(WindowSpec.ofSizeAndSlide(Duration.ofMillis(size), Duration.ofMillis(slide)))
+        DataStream<WindowAverage<String>> results = SlidingAverages.over(specs.toArray(new WindowSpec[0]))
                 .apply(source(env2, rows).keyBy(r -> (String) r.getField(0), Types.STRING), r -> (Double) r.getField(1));
         try (CloseableIterator<WindowAverage<String>> it = results.executeAndCollect()) {
-            it.forEachRemaining(a -> dataStream.put(a.key() + " " + a.windowStart(),
+            it.forEachRemaining(a -> dataStream.put(a.key() + " " + a.windowStart() + " " + a.windowEnd(),
                     a.count() + " " + a.sum() + " " + a.min() + " " + a.max()));
         }
 
-        assertThat(sql).as("size %d ms, slide %d ms", size, slide).isNotEmpty().isEqualTo(dataStream);
-        System.out.printf("differential seed %d, %s: size %d ms, slide %d ms, %d windows equal%n", seed, backend, size,
-                slide, sql.size());
+        assertThat(sql).as("sizes %s, slides %s", sizes, slides).isNotEmpty().isEqualTo(dataStream);
+        System.out.printf("differential seed %d, %s: sizes %s, slides %s, %d windows equal%n", seed, backend, sizes,
+                slides, sql.size());
     }
 
     /** On the heap backend (live objects: the function relies on writing back what it changed in place) or RocksDB. */

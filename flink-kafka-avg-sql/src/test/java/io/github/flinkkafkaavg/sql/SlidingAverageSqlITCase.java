@@ -250,6 +250,9 @@ class SlidingAverageSqlITCase {
                 "SLIDING_AVERAGE: size => '10 parsecs' is not a duration");
         assertPlanningFails(tEnv, "size => '10 s', slide => '2 s', window_offset => 'soon'",
                 "SLIDING_AVERAGE: window_offset => 'soon' is not a duration");
+        assertPlanningFails(tEnv, "size => '10 s, 1 min', slide => '2 s, 5 s, 10 s'",
+                "SLIDING_AVERAGE(size => '10 s, 1 min', slide => '2 s, 5 s, 10 s'): give one slide for all 2 sizes,"
+                        + " or one per size");
     }
 
     /** Planning alone — sqlQuery, no job — rejects the call, with the message somewhere in the cause chain. */

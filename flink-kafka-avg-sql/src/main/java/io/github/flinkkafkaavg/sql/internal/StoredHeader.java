@@ -6,7 +6,7 @@ import org.apache.flink.table.annotation.DataTypeHint;
 /**
  * What a {@code SLIDING_AVERAGE} record reads and writes of its key's state, as the one value of a {@code MapView}:
  * the call's window arguments (a timer needs them and only {@code eval} gets them), the window ends the key has
- * timers for, and the engine's {@link KeyHeader}. A map entry because Flink reads, converts, hashes and compares a
+ * timers for, per horizon, and the engine's {@link KeyHeader}. A map entry because Flink reads, converts, hashes and compares a
  * plain state field on every row, and a map entry only when the function asks for it; a class of its own because a
  * {@code MapView}'s value type is found from its class. The bytes are {@link StoredHeaderSerializer}'s.
  */
@@ -16,35 +16,39 @@ public final class StoredHeader {
     /** No timer registered yet. */
     public static final long NO_TIMERS = Long.MIN_VALUE;
 
-    /** Window size, ms. */
-    public final long size;
-    /** Slide, ms. */
-    public final long slide;
+    /** Window size of each horizon, ms. */
+    public final long[] sizes;
+    /** Slide of each horizon, ms. */
+    public final long[] slides;
     /** Offset as given, ms. */
     public final long offset;
     /** Allowed lateness, ms. */
     public final long lateness;
-    /** The first window-end timer registered for the key (window_end - 1), or {@link #NO_TIMERS}. */
-    public long timersFrom = NO_TIMERS;
-    /** The last window-end timer registered for the key, or {@link #NO_TIMERS}. */
-    public long timersThrough = NO_TIMERS;
+    /** Per horizon, the first window-end timer registered for the key (window_end - 1), or {@link #NO_TIMERS}. */
+    public final long[] timersFrom;
+    /** Per horizon, the last window-end timer registered for the key, or {@link #NO_TIMERS}. */
+    public final long[] timersThrough;
     /** The engine's header. */
     public KeyHeader header;
 
     /**
-     * A key's header under the given arguments.
+     * A key's header under the given arguments, with no timers yet.
      *
-     * @param size window size, ms
-     * @param slide slide, ms
+     * @param sizes window size of each horizon, ms
+     * @param slides slide of each horizon, ms
      * @param offset offset, ms
      * @param lateness allowed lateness, ms
      * @param header the engine's header
      */
-    public StoredHeader(long size, long slide, long offset, long lateness, KeyHeader header) {
-        this.size = size;
-        this.slide = slide;
+    public StoredHeader(long[] sizes, long[] slides, long offset, long lateness, KeyHeader header) {
+        this.sizes = sizes;
+        this.slides = slides;
         this.offset = offset;
         this.lateness = lateness;
         this.header = header;
+        timersFrom = new long[sizes.length];
+        timersThrough = new long[sizes.length];
+        java.util.Arrays.fill(timersFrom, NO_TIMERS);
+        java.util.Arrays.fill(timersThrough, NO_TIMERS);
     }
 }
