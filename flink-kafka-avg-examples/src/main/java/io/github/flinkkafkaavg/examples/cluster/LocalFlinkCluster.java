@@ -58,6 +58,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final Path conf;
     private final String classpath;
     private final int restPort;
+    private final int rpcPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private Process jobManager;
@@ -65,10 +66,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final List<String> tmJvm = new ArrayList<>();
     private final List<String> tmDynamic = new ArrayList<>();
 
-    private LocalFlinkCluster(Path root, int restPort) throws IOException {
+    private LocalFlinkCluster(Path root, int restPort, int rpcPort) throws IOException {
         this.root = root;
         this.conf = Files.createDirectories(root.resolve("conf"));
         this.restPort = restPort;
+        this.rpcPort = rpcPort;
         this.classpath = clusterClasspath();
     }
 
@@ -85,8 +87,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     public static LocalFlinkCluster start(int taskManagers, int slotsPerTaskManager, Map<String, String> config)
             throws IOException, InterruptedException {
+        int[] ports = freePorts(2);
         LocalFlinkCluster cluster = new LocalFlinkCluster(Files.createTempDirectory("flink-kafka-avg-cluster-"),
-                freePort());
+                ports[0], ports[1]);
         try {
             cluster.writeConfig(slotsPerTaskManager, config);
             cluster.startJobManager();
@@ -277,7 +280,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.createDirectories(root.resolve("log"));
         Map<String, String> config = new java.util.LinkedHashMap<>();
         config.put("jobmanager.rpc.address", "127.0.0.1");
-        config.put("jobmanager.rpc.port", String.valueOf(freePort())); // Flink refuses 0 here
+        config.put("jobmanager.rpc.port", String.valueOf(rpcPort)); // Flink refuses 0 here
         config.put("jobmanager.bind-host", "127.0.0.1");
         config.put("rest.address", "127.0.0.1");
         config.put("rest.bind-address", "127.0.0.1");
@@ -432,9 +435,25 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return params.isBlank() ? List.of() : List.of(params.trim().split("\\s+"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * Distinct free ports of 127.0.0.1, taken with all their sockets open: a port closed before the next is asked for
+     * may be handed out again (EmbeddedKafka once got one port for two listeners that way).
+     */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
