@@ -167,7 +167,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         // header; the slices are read when a window fires or the header has no room for the record's slice.
         long watermark = watermark(time);
         SlidingWindowEngine.Outcome outcome = windows.engine.onElementDeferred(stored.header, timestamp, v, watermark);
-        boolean loadedAndSaved = false;
+        boolean headerChanged = outcome == SlidingWindowEngine.Outcome.ADDED;
         if (outcome == null) {
             boolean hadPending = stored.header.pendingSlices() > 0;
             SlidingWindowEngine.KeyState loaded = windows.engine.load(slicesOf(slices), stored.header);
@@ -175,23 +175,20 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
             if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
                 // Always written back after a load: on the heap backend the map holds the live object, which load
                 // changed in place, so leaving the header's pending values unwritten would count them twice.
-                slices.put(0, new StoredSlices(loaded));
-                stored.header = KeyHeader.of(loaded);
-                loadedAndSaved = true;
+                saveSlices(loaded, stored, slices);
+                headerChanged = true;
             }
         }
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             averaged.inc();
             windows.registerTimers(stored, timestamp, time);
-            header.put(0, stored); // the same object on the heap backend; a serializing backend needs the write
-            return;
         }
-        if (loadedAndSaved) {
-            header.put(0, stored);
+        if (headerChanged) {
+            header.put(0, stored); // the same object on the heap backend; a serializing backend needs the write
         }
         if (outcome == SlidingWindowEngine.Outcome.LATE) {
             lateDropped.inc();
-        } else {
+        } else if (outcome != SlidingWindowEngine.Outcome.ADDED) {
             invalid.inc();
             if (invalidLog.allow()) {
                 LOG.warn("SLIDING_AVERAGE dropped a record at {}: more than {} slices ahead of its key's oldest open"
@@ -226,10 +223,16 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
             // visited last, which lost another key's pending window (a test caught it: one window of 804 missing).
             ctx.clearAllState();
         } else {
-            slices.put(0, new StoredSlices(loaded));
-            stored.header = KeyHeader.of(loaded);
+            saveSlices(loaded, stored, slices);
             header.put(0, stored);
         }
+    }
+
+    /** Writes a loaded key's slices and starts its header afresh from them (no pending values). */
+    private static void saveSlices(SlidingWindowEngine.KeyState loaded, StoredHeader stored,
+            MapView<Integer, StoredSlices> slices) throws Exception {
+        slices.put(0, new StoredSlices(loaded));
+        stored.header = KeyHeader.of(loaded);
     }
 
     private static SlidingWindowEngine.KeyState slicesOf(MapView<Integer, StoredSlices> slices) throws Exception {
@@ -334,7 +337,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
     /** A comma-separated list of durations, each trimmed; NULL fails naming the argument. */
     private static String[] list(String argument, String text) {
         if (text == null) {
-            millis(argument, null); // throws the NULL message
+            throw nullArgument(argument);
         }
         String[] parts = text.split(",", -1);
         for (int i = 0; i < parts.length; i++) {
@@ -401,8 +404,7 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
      */
     private static long millis(String argument, String text) {
         if (text == null) {
-            throw new IllegalArgumentException("SLIDING_AVERAGE: " + argument + " is NULL; give it as a duration,"
-                    + " e.g. " + argument + " => '10 s'");
+            throw nullArgument(argument);
         }
         try {
             return TimeUtils.parseDuration(text).toMillis();
@@ -410,6 +412,11 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
             throw new IllegalArgumentException("SLIDING_AVERAGE: " + argument + " => '" + text + "' is not a duration"
                     + " (" + e.getMessage() + "); write e.g. '10 s', '5 min' or '500 ms'", e);
         }
+    }
+
+    private static IllegalArgumentException nullArgument(String argument) {
+        return new IllegalArgumentException("SLIDING_AVERAGE: " + argument + " is NULL; give it as a duration,"
+                + " e.g. " + argument + " => '10 s'");
     }
 
     private Windows windows(StoredHeader stored) {
@@ -449,17 +456,12 @@ public class SlidingAverageFunction extends ProcessTableFunction<Row> {
         private final long lateness;
 
         Windows(StoredHeader s) {
+            // The arguments were checked (arguments(...)) when the key's state was created with them.
             List<WindowSpec> specs = new java.util.ArrayList<>();
             offsets = new long[s.sizes.length];
             for (int j = 0; j < s.sizes.length; j++) {
-                try {
-                    specs.add(WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.sizes[j]), Duration.ofMillis(s.slides[j]))
-                            .withOffset(Duration.ofMillis(s.offset)));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("SLIDING_AVERAGE(size => " + Duration.ofMillis(s.sizes[j])
-                            + ", slide => " + Duration.ofMillis(s.slides[j]) + ", window_offset => "
-                            + Duration.ofMillis(s.offset) + "): " + e.getMessage(), e);
-                }
+                specs.add(WindowSpec.ofSizeAndSlide(Duration.ofMillis(s.sizes[j]), Duration.ofMillis(s.slides[j]))
+                        .withOffset(Duration.ofMillis(s.offset)));
                 offsets[j] = specs.get(j).offsetMillis();
             }
             engine = new SlidingWindowEngine(specs, s.lateness);
