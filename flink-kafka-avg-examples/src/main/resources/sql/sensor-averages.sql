@@ -9,15 +9,17 @@ CREATE TEMPORARY FUNCTION SLIDING_AVERAGE AS 'io.github.flinkkafkaavg.sql.Slidin
 -- Each record as its text, {"sensorId":"sensor-3","value":21.37,"timestamp":1764070000000} when it is a reading.
 -- Not 'format' = 'json': that fails the job on a malformed record, or with ignore-parse-errors drops it unseen; and
 -- TRY_CAST, not JSON_VALUE(... RETURNING DOUBLE), which in Flink 2.2 fails the job on a value that is text.
--- The time attribute ts is the reading's time when it has one no more than ${max_future_ms} ms ahead of this
--- machine's clock; anything else gets 0001-01-01, which cannot move the watermark, and goes to the dead letters.
--- (One record a year ahead would otherwise push the watermark a year ahead and every later reading would be late.)
+-- The time attribute ts is the reading's time when it has one after 0001-01-01 and no more than ${max_future_ms} ms
+-- ahead of this machine's clock; anything else gets 0001-01-01, which cannot move the watermark, and goes to the
+-- dead letters. (One record a year ahead would push the watermark a year ahead and make every later reading late;
+-- one at the low end of BIGINT would overflow the watermark's subtraction.)
 CREATE TABLE raw_readings (
   line STRING,
   sensorId AS JSON_VALUE(line, '$.sensorId'),
   `value` AS TRY_CAST(JSON_VALUE(line, '$.value') AS DOUBLE),
   ts AS TO_TIMESTAMP_LTZ(COALESCE(CASE
-      WHEN TRY_CAST(JSON_VALUE(line, '$.timestamp') AS BIGINT) <= UNIX_TIMESTAMP() * 1000 + ${max_future_ms}
+      WHEN TRY_CAST(JSON_VALUE(line, '$.timestamp') AS BIGINT)
+          BETWEEN -62135596799999 AND UNIX_TIMESTAMP() * 1000 + ${max_future_ms}
       THEN TRY_CAST(JSON_VALUE(line, '$.timestamp') AS BIGINT) END, -62135596800000), 3),
   WATERMARK FOR ts AS ts - INTERVAL '${max_disorder_seconds}' SECOND
 ) WITH (

@@ -104,8 +104,9 @@ class SqlAverageJobITCase {
     }
 
     /**
-     * The readings as JSON keyed by sensor; in the middle five records that are not readings — a NULL value, no time,
-     * a value that is text, a time a year ahead, a line that is not JSON — and {@code late} last. Returns the five.
+     * The readings as JSON keyed by sensor; in the middle seven records that are not readings — a NULL value, no
+     * time, a value that is text, a time a year ahead, times at both ends of long, a line that is not JSON — and
+     * {@code late} last. Returns the seven.
      */
     private static List<String> produce(String topic, List<SensorReading> readings, SensorReading late) {
         Properties props = KAFKA.cluster().clientProperties();
@@ -118,6 +119,8 @@ class SqlAverageJobITCase {
                 String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"value\":\"warm\",\"timestamp\":%d}",
                         middle.sensorId(), middle.timestamp()),
                 json(new SensorReading(middle.sensorId(), 21.5, System.currentTimeMillis() + 365L * 86_400_000L)),
+                json(new SensorReading(middle.sensorId(), 21.5, Long.MAX_VALUE)),
+                json(new SensorReading(middle.sensorId(), 21.5, Long.MIN_VALUE)),
                 "sensor-1;21.5;" + middle.timestamp());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
