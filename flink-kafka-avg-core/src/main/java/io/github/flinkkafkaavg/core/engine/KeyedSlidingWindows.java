@@ -2,6 +2,9 @@ package io.github.flinkkafkaavg.core.engine;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 
 /**
@@ -15,8 +18,13 @@ import java.util.Objects;
  * that serializes every access (RocksDB, ForSt) that would read and write the whole slice ring — 40 bytes per
  * slice — for every record, so {@link Layout#HEADER_FIRST} keeps a second, small value per key, its
  * {@link KeyHeader} (bookkeeping plus the values added since the ring was last written). A record changes only the
- * header; the ring is read only when a timer fires or a record re-fires a window, and a fire writes it back only
- * every few slides ({@link KeyHeader#keepAfterFire}). Changed headers wait in a {@link HeaderCache} and are written
+ * header; the slices are read only when a timer fires or a record re-fires a window, and a fire writes them back
+ * only every few slides ({@link KeyHeader#keepAfterFire}). The slices themselves are stored in chunks of about
+ * √(W/g) slices with an index of every chunk's aggregate ({@link Store#readChunk}, {@link Store#readChunkIndex}):
+ * a fire reads the index and the two or three chunks where its windows start and end, takes the chunks in between
+ * as their aggregates, and writes only the chunks its merged values changed — O(√(W/g)) bytes a fire instead of the
+ * whole ring. A key restored with its whole ring in one value (release 0.1, or an in-place job's savepoint) is
+ * read that way once and written as chunks. Changed headers wait in a {@link HeaderCache} and are written
  * when the host calls {@link #flush} (before a snapshot and at the end of input), when the cache is full, or when
  * the key's slices are loaded: a key's records between two checkpoints cost one read and write of its header for
  * all of them. Both values are in every snapshot, so a savepoint restores under either layout: an
@@ -99,6 +107,40 @@ public final class KeyedSlidingWindows<K> {
          * @throws IOException when the backend fails
          */
         void writeHeader(KeyHeader header) throws IOException;
+
+        /**
+         * Under {@link Layout#HEADER_FIRST}: the current key's chunk index, the bytes {@link #writeChunkIndex} saved.
+         *
+         * @return the bytes, or null when none are saved
+         * @throws IOException when the backend fails
+         */
+        byte[] readChunkIndex() throws IOException;
+
+        /**
+         * Saves the current key's chunk index.
+         *
+         * @param index the bytes, or null to remove them
+         * @throws IOException when the backend fails
+         */
+        void writeChunkIndex(byte[] index) throws IOException;
+
+        /**
+         * One of the current key's chunks of slices, the bytes {@link #writeChunk} saved under that number.
+         *
+         * @param chunk the chunk number
+         * @return the bytes, or null when none are saved
+         * @throws IOException when the backend fails
+         */
+        byte[] readChunk(long chunk) throws IOException;
+
+        /**
+         * Saves one of the current key's chunks of slices.
+         *
+         * @param chunk the chunk number
+         * @param bytes the bytes, or null to remove the chunk
+         * @throws IOException when the backend fails
+         */
+        void writeChunk(long chunk, byte[] bytes) throws IOException;
     }
 
     /** The host's event-time timers for the current key; the host calls {@link #onTimer} when one is due. */
@@ -128,6 +170,12 @@ public final class KeyedSlidingWindows<K> {
     long headerOnlyRecords;
     long firesKeepingSlices;
     long staleLoads;
+    long partialLoads;
+    /** Slices per stored chunk: the engine's choice; tests set small ones, so that windows cross many chunks. */
+    int chunkSlices;
+    private final SliceRing.Aggregate scratch = new SliceRing.Aggregate();
+    private final SliceRing scratchRing = newScratchRing();
+    private Long staleChunk; // set by read(): see Loaded.staleChunk
 
     /**
      * The protocol for one host.
@@ -146,6 +194,7 @@ public final class KeyedSlidingWindows<K> {
         this.timers = Objects.requireNonNull(timers, "timers");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.cache = new HeaderCache<>(cachedHeaders);
+        this.chunkSlices = engine.chunkSlices();
     }
 
     /**
@@ -216,10 +265,12 @@ public final class KeyedSlidingWindows<K> {
             cache.remove(key); // written below with the slices: a cached header always has pending values
         }
         boolean hadPending = header.pendingSlices() > 0;
-        SlidingWindowEngine.KeyState state = engine.load(store.readSlices(), header);
+        KeyHeader h = header;
+        Loaded loaded = load(header, () -> engine.slicesReadByElement(h, timestamp, watermark), true);
+        SlidingWindowEngine.KeyState state = engine.load(loaded.slices, header);
         outcome = engine.onElement(state, timestamp, value, watermark, sink);
         if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
-            store.writeSlices(state);
+            save(loaded, state, header, outcome == SlidingWindowEngine.Outcome.ADDED ? engine.sliceOf(timestamp) : null);
             store.writeHeader(KeyHeader.of(state));
             moveTimer(timerBefore, state.timer());
         }
@@ -237,43 +288,281 @@ public final class KeyedSlidingWindows<K> {
      * @throws IOException when the store fails
      */
     public void onTimer(long time, long watermark, SlidingWindowEngine.WindowSink sink) throws IOException {
-        KeyHeader header = null;
-        boolean cached = false;
-        if (layout == Layout.HEADER_FIRST) {
-            header = cache.remove(store.currentKey());
-            cached = header != null;
-            if (header == null) {
-                header = store.readHeader();
+        if (layout == Layout.IN_PLACE) {
+            SlidingWindowEngine.KeyState state = store.readSlices();
+            if (state == null || state.timer() != time) {
+                return;
             }
+            engine.onTimer(state, watermark, sink);
+            if (state.isEmpty()) {
+                store.writeSlices(null);
+                store.writeHeader(null);
+                return;
+            }
+            store.writeSlices(state);
+            timers.register(state.timer());
+            return;
         }
-        SlidingWindowEngine.KeyState slices = store.readSlices();
-        if (header != null && slices != null && !slices.isEmpty()
-                && (header.isEmpty() || slices.ring().base() < header.base())) {
-            staleLoads++; // slices a fire that kept its pending values left saved
+        KeyHeader header = cache.remove(store.currentKey());
+        boolean cached = header != null;
+        if (header == null) {
+            header = store.readHeader();
         }
-        SlidingWindowEngine.KeyState state = header == null ? slices : engine.load(slices, header);
-        if (state == null || state.timer() != time) {
+        Loaded loaded = null;
+        if (header == null) {
+            // Restored from a savepoint of an in-place job or of release 0.1: the key has only its whole ring.
+            SlidingWindowEngine.KeyState legacy = store.readSlices();
+            if (legacy == null) {
+                return;
+            }
+            header = KeyHeader.of(legacy);
+            loaded = new Loaded(null, true, legacy);
+        }
+        if (header.timer() != time) {
             if (cached) {
                 store.writeHeader(header);
             }
             return;
         }
+        if (loaded == null) {
+            loaded = loadForTimer(header, watermark);
+        }
+        SlidingWindowEngine.KeyState state = engine.load(loaded.slices, header);
         engine.onTimer(state, watermark, sink);
         if (state.isEmpty()) {
-            store.writeSlices(null);
+            removeSlices(loaded);
             store.writeHeader(null);
             return;
         }
-        if (header != null && header.keepAfterFire(state)) {
+        if (header.keepAfterFire(state)) {
             firesKeepingSlices++;
             store.writeHeader(header);
         } else {
-            store.writeSlices(state);
-            if (layout == Layout.HEADER_FIRST) {
-                store.writeHeader(KeyHeader.of(state));
-            }
+            save(loaded, state, header, null);
+            store.writeHeader(KeyHeader.of(state));
         }
         timers.register(state.timer());
+    }
+
+    /** A key's slices as one call read them, and where from: what {@link #save} needs to write them back. */
+    private static final class Loaded {
+        /** The chunk index read, or null when the key's slices are a whole ring (or nothing). */
+        final SliceChunks.Index index;
+        /** Whether the slices came from a whole-ring value, which the next save replaces by chunks. */
+        final boolean legacy;
+        /** The slices, exact in the chunks read, before {@link SlidingWindowEngine#load} merges the header in. */
+        final SlidingWindowEngine.KeyState slices;
+        /** A chunk read that still holds slices no longer live, which the next save rewrites; else null. */
+        Long staleChunk;
+
+        Loaded(SliceChunks.Index index, boolean legacy, SlidingWindowEngine.KeyState slices) {
+            this.index = index;
+            this.legacy = legacy;
+            this.slices = slices;
+        }
+    }
+
+    /**
+     * Everything a key has stored, for a call whose reads the engine cannot name in advance.
+     *
+     * @param header the key's header
+     * @param scratch whether the slices may go into the ring reused across calls: only when nothing keeps them after
+     *     the call
+     */
+    private Loaded loadAll(KeyHeader header, boolean scratch) throws IOException {
+        return load(header, null, scratch);
+    }
+
+    /** What a fire at {@code watermark} reads: the chunks the engine names, the rest as their aggregates. */
+    private Loaded loadForTimer(KeyHeader header, long watermark) throws IOException {
+        return load(header, () -> engine.slicesReadByTimer(header, watermark), true);
+    }
+
+    /** The slices the engine names for a record, or null to read every chunk. */
+    private interface Plan {
+        long[] slices();
+    }
+
+    /**
+     * A key's slices: a whole ring, every chunk, or — with a plan, when the chunks are cut as this job cuts them —
+     * the chunks holding the planned slices and the others as their aggregates.
+     */
+    private Loaded load(KeyHeader header, Plan plan, boolean scratch) throws IOException {
+        byte[] indexBytes = null;
+        if (chunkSlices == 0) {
+            // Short windows: the whole ring in one value. Chunks are only there when a job with longer windows
+            // wrote them (and the key has no ring then).
+            SlidingWindowEngine.KeyState whole = loadWholeRing(header);
+            if (whole != null) {
+                return new Loaded(null, true, whole);
+            }
+            indexBytes = store.readChunkIndex();
+        } else {
+            indexBytes = store.readChunkIndex();
+            if (indexBytes == null) {
+                SlidingWindowEngine.KeyState whole = loadWholeRing(header);
+                return new Loaded(null, whole != null, whole);
+            }
+        }
+        if (indexBytes == null) {
+            return new Loaded(null, false, null);
+        }
+        SliceChunks.Index index = SliceChunks.readIndex(indexBytes);
+        long[] slices = plan != null && index.chunkSlices == chunkSlices ? plan.slices() : null;
+        Loaded loaded = new Loaded(index, false,
+                read(index, header, slices, scratch ? scratchRing() : new SliceRing()));
+        loaded.staleChunk = staleChunk;
+        return loaded;
+    }
+
+    /** The key's slices as one value: the layout of short windows, and of every key in release 0.1. */
+    private SlidingWindowEngine.KeyState loadWholeRing(KeyHeader header) throws IOException {
+        SlidingWindowEngine.KeyState slices = store.readSlices();
+        if (slices != null && !slices.isEmpty() && (header.isEmpty() || slices.ring().base() < header.base())) {
+            staleLoads++; // slices a fire that kept its pending values left saved
+        }
+        if (slices != null && layout == Layout.HEADER_FIRST) {
+            slices.ring().keepNoTree(); // a copy read for this call (see newScratchRing); in place it is the live ring
+        }
+        return slices;
+    }
+
+    /**
+     * The ring partial and one-call loads are built in: the tree over a ring of W/g slices is 80·W/g bytes, and
+     * allocating and initialising it for every fire would cost more than the few chunks the fire reads.
+     */
+    private static SliceRing newScratchRing() {
+        SliceRing ring = new SliceRing();
+        ring.keepNoTree(); // built for one call, queried for a window or two: summing leaves beats keeping a tree
+        return ring;
+    }
+
+    private SliceRing scratchRing() {
+        scratchRing.clearInPlace();
+        return scratchRing;
+    }
+
+    /**
+     * The key's stored slices from its chunks: every chunk, or, with {@code slices}, the chunks holding them and the
+     * others as one slice with their aggregate each ({@link SliceChunks}). Slices before the header's base are no
+     * longer live and are left out.
+     */
+    private SlidingWindowEngine.KeyState read(SliceChunks.Index index, KeyHeader header, long[] slices,
+            SliceRing ring) throws IOException {
+        staleChunk = null;
+        if (!header.isEmpty() && !index.entries.isEmpty()) {
+            long fromChunk = index.chunkOf(header.base());
+            NavigableMap<Long, SliceChunks.Entry> live = index.entries.tailMap(fromChunk, true);
+            if (!live.isEmpty()) {
+                ring.reserve(index.lastSlice(live.lastKey()) - Math.max(header.base(), index.firstSlice(live.firstKey())) + 1);
+            }
+            int read = 0;
+            for (Map.Entry<Long, SliceChunks.Entry> e : live.entrySet()) {
+                long chunk = e.getKey();
+                if (slices == null || chunk == fromChunk || needed(index, chunk, slices)) {
+                    byte[] bytes = store.readChunk(chunk);
+                    if (bytes == null) {
+                        throw new IllegalStateException("the chunk index of key " + store.currentKey()
+                                + " lists chunk " + chunk + ", which is not stored");
+                    }
+                    if (SliceChunks.restoreChunk(bytes, index, chunk, header.base(), ring)) {
+                        staleLoads++;
+                        staleChunk = chunk;
+                    }
+                    read++;
+                } else {
+                    SliceChunks.restoreSummary(index, chunk, e.getValue(), ring);
+                }
+            }
+            if (read < live.size()) {
+                partialLoads++;
+            }
+        }
+        return new SlidingWindowEngine.KeyState(ring, header.firedThrough(), header.timer());
+    }
+
+    private static boolean needed(SliceChunks.Index index, long chunk, long[] slices) {
+        for (long slice : slices) {
+            if (index.chunkOf(slice) == chunk) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes back what a call changed in a key's slices: the chunks holding the header's pending values (merged now)
+     * and {@code added}, the index, and no chunk wholly before the first live slice. Slices that came from a whole
+     * ring, or chunks cut to another size (the job's windows changed), are written anew as chunks.
+     */
+    private void save(Loaded loaded, SlidingWindowEngine.KeyState state, KeyHeader header, Long added)
+            throws IOException {
+        SliceRing ring = state.ring();
+        if (ring.isEmpty()) {
+            removeSlices(loaded);
+            return;
+        }
+        if (chunkSlices == 0) {
+            if (loaded.index != null) {
+                removeSlices(loaded); // windows short enough now for one value: chunks from a job with longer ones
+            }
+            store.writeSlices(state);
+            return;
+        }
+        SliceChunks.Index index = loaded.index;
+        if (index == null || index.chunkSlices != chunkSlices) {
+            removeSlices(loaded);
+            index = new SliceChunks.Index(chunkSlices);
+            for (long chunk = index.chunkOf(ring.base()); chunk <= index.chunkOf(ring.top()); chunk++) {
+                writeChunk(index, ring, chunk);
+            }
+            store.writeChunkIndex(SliceChunks.write(index));
+            return;
+        }
+        long baseChunk = index.chunkOf(ring.base());
+        for (Iterator<Long> it = index.entries.headMap(baseChunk).keySet().iterator(); it.hasNext(); ) {
+            store.writeChunk(it.next(), null);
+            it.remove();
+        }
+        for (int p = 0; p < header.pendingSlices(); p++) {
+            long chunk = index.chunkOf(header.pendingSlice(p));
+            if (chunk >= baseChunk) {
+                writeChunk(index, ring, chunk);
+            }
+        }
+        if (added != null && index.chunkOf(added) >= baseChunk) {
+            writeChunk(index, ring, index.chunkOf(added));
+        }
+        if (loaded.staleChunk != null && loaded.staleChunk >= baseChunk) {
+            // Expired slices a kept fire left in the first chunk: state per key stays what is live.
+            writeChunk(index, ring, loaded.staleChunk);
+        }
+        store.writeChunkIndex(SliceChunks.write(index));
+    }
+
+    private void writeChunk(SliceChunks.Index index, SliceRing ring, long chunk) throws IOException {
+        byte[] bytes = SliceChunks.encodeChunk(ring, index, chunk);
+        if (bytes == null) {
+            if (index.entries.remove(chunk) != null) {
+                store.writeChunk(chunk, null);
+            }
+            return;
+        }
+        store.writeChunk(chunk, bytes);
+        index.entries.put(chunk, SliceChunks.summarise(ring, index, chunk, scratch));
+    }
+
+    /** Removes a key's stored slices, whichever form they have. */
+    private void removeSlices(Loaded loaded) throws IOException {
+        if (loaded.index != null) {
+            for (long chunk : loaded.index.entries.keySet()) {
+                store.writeChunk(chunk, null);
+            }
+            store.writeChunkIndex(null);
+        }
+        if (loaded.legacy) {
+            store.writeSlices(null);
+        }
     }
 
     /**
@@ -308,7 +597,11 @@ public final class KeyedSlidingWindows<K> {
             store.setCurrentKey(key);
             KeyHeader header = store.readHeader();
             if (header != null) {
-                SlidingWindowEngine.KeyState state = engine.load(store.readSlices(), header);
+                Loaded loaded = loadAll(header, false);
+                SlidingWindowEngine.KeyState state = engine.load(loaded.slices, header);
+                if (loaded.index != null) {
+                    removeSlices(loaded);
+                }
                 store.writeSlices(state.isEmpty() ? null : state);
                 store.writeHeader(null);
             }
@@ -328,8 +621,10 @@ public final class KeyedSlidingWindows<K> {
         if (header == null && layout == Layout.HEADER_FIRST) {
             header = store.readHeader();
         }
-        SlidingWindowEngine.KeyState slices = store.readSlices();
-        return header == null ? slices : engine.load(slices, header);
+        if (header == null) {
+            return store.readSlices();
+        }
+        return engine.load(loadAll(header, false).slices, header);
     }
 
     private void moveTimer(long before, long after) {

@@ -41,10 +41,77 @@ public final class SliceRing {
     private boolean empty = true;
     private long base;
     private long top;
+    /** No tree is kept: queries add up the non-empty leaves listed in {@link #occupied}. See {@link #keepNoTree()}. */
+    private boolean flat;
+    /** Without a tree: the slices holding values, ascending, so that a query costs what the range holds. */
+    private long[] occupied;
+    private int occupiedCount;
 
     /** An empty ring. */
     public SliceRing() {
         allocate(INITIAL_CAPACITY);
+    }
+
+    /**
+     * Stops keeping the segment tree: changes touch only their leaf, and a query adds up the leaves it covers. For a
+     * ring built for one call — the slices a fire on a serializing backend reads, most of its chunks one summary
+     * slice each — where updating the tree above every restored and cleared leaf costs far more than the one or two
+     * windows the call queries. Not undone.
+     */
+    void keepNoTree() {
+        if (flat) {
+            return;
+        }
+        flat = true;
+        dirtyCount = 0;
+        occupied = new long[16];
+        occupiedCount = 0;
+        if (!empty) {
+            for (long i = base; i <= top; i++) {
+                if (nodes[leaf(i)] != 0) {
+                    occupy(i);
+                }
+            }
+        }
+    }
+
+    /** Lists a slice that just got its first value (without a tree). */
+    private void occupy(long slice) {
+        if (occupiedCount == occupied.length) {
+            occupied = Arrays.copyOf(occupied, 2 * occupiedCount);
+        }
+        int at = occupiedCount;
+        if (at > 0 && occupied[at - 1] > slice) {
+            at = firstOccupied(slice); // restores come in order and new values mostly land last: rarely a shift
+            System.arraycopy(occupied, at, occupied, at + 1, occupiedCount - at);
+        }
+        occupied[at] = slice;
+        occupiedCount++;
+    }
+
+    /** The position in {@link #occupied} of the first listed slice at or after {@code slice}. */
+    private int firstOccupied(long slice) {
+        int lo = 0;
+        int hi = occupiedCount;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (occupied[mid] < slice) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Without a tree: forgets the listed slices before {@code slice}, or all of them. */
+    private void vacateBefore(long slice) {
+        int k = Math.min(firstOccupied(slice), occupiedCount);
+        for (int x = 0; x < k; x++) {
+            zeroLeaf((int) (occupied[x] & mask));
+        }
+        System.arraycopy(occupied, k, occupied, 0, occupiedCount - k);
+        occupiedCount -= k;
     }
 
     /**
@@ -144,7 +211,9 @@ public final class SliceRing {
         int position = (int) (slice & mask);
         int at = (capacity + position) * STRIDE;
         double[] n = nodes;
-        n[at]++;
+        if (n[at]++ == 0 && flat) {
+            occupy(slice);
+        }
         if (DoubleDouble.isBig(value)) {
             DoubleDouble.addTo(bigNodes(), 2 * (capacity + position), value * DoubleDouble.SCALE_DOWN);
         } else {
@@ -176,6 +245,9 @@ public final class SliceRing {
         include(slice);
         int position = (int) (slice & mask);
         int at = (capacity + position) * STRIDE;
+        if (flat && nodes[at] == 0) {
+            occupy(slice);
+        }
         nodes[at] = n;
         nodes[at + 1] = hi;
         nodes[at + 2] = lo;
@@ -208,6 +280,9 @@ public final class SliceRing {
         int position = (int) (slice & mask);
         int at = (capacity + position) * STRIDE;
         double[] a = nodes;
+        if (flat && a[at] == 0) {
+            occupy(slice);
+        }
         a[at] += n;
         DoubleDouble.addTo(a, at + 1, hi, lo);
         if (bigHi != 0 || bigLo != 0) {
@@ -264,8 +339,10 @@ public final class SliceRing {
                         2 * (capacity + (int) (i & mask)), 2);
             }
         }
-        for (int node = capacity - 1; node >= 1; node--) {
-            recompute(node);
+        if (!flat) {
+            for (int node = capacity - 1; node >= 1; node--) {
+                recompute(node);
+            }
         }
     }
 
@@ -280,6 +357,15 @@ public final class SliceRing {
         }
         if (slice > top) {
             clear();
+            return;
+        }
+        if (flat) {
+            vacateBefore(slice);
+            if (occupiedCount == 0) {
+                empty = true;
+            } else {
+                base = occupied[0];
+            }
             return;
         }
         for (long i = base; i < slice; i++) {
@@ -300,6 +386,10 @@ public final class SliceRing {
 
     /** Forgets every slice. */
     public void clear() {
+        if (flat) {
+            clearInPlace(); // no tree to reset, and a ring kept as scratch keeps its arrays
+            return;
+        }
         if (!empty) {
             if (top - base + 1 >= capacity / 4) {
                 allocate(capacity);
@@ -312,10 +402,35 @@ public final class SliceRing {
         empty = true;
     }
 
+    /**
+     * Forgets every slice leaf by leaf and keeps the arrays, for a ring used again and again as scratch: clearing the
+     * live slices costs what they are, where {@link #clear()} may allocate and initialise the whole tree.
+     */
+    void clearInPlace() {
+        if (flat) {
+            vacateBefore(Long.MAX_VALUE);
+            empty = true;
+            return;
+        }
+        if (!empty) {
+            for (long i = base; i <= top; i++) {
+                clearLeaf((int) (i & mask));
+            }
+        }
+        empty = true;
+    }
+
     private void clearLeaf(int position) {
+        if (zeroLeaf(position)) {
+            markDirty(position);
+        }
+    }
+
+    /** Empties one leaf; whether it held values. */
+    private boolean zeroLeaf(int position) {
         int at = (capacity + position) * STRIDE;
         if (nodes[at] == 0) {
-            return;
+            return false;
         }
         nodes[at] = 0;
         nodes[at + 1] = 0;
@@ -326,10 +441,13 @@ public final class SliceRing {
             big[2 * (capacity + position)] = 0;
             big[2 * (capacity + position) + 1] = 0;
         }
-        markDirty(position);
+        return true;
     }
 
     private void markDirty(int position) {
+        if (flat) {
+            return;
+        }
         long bit = 1L << position;
         int word = position >>> 6;
         if ((dirtyBits[word] & bit) != 0) {
@@ -425,6 +543,17 @@ public final class SliceRing {
         if (lo > hi) {
             return;
         }
+        if (flat) {
+            double[] n = nodes;
+            double[] b = big;
+            for (int x = firstOccupied(lo); x < occupiedCount && occupied[x] <= hi; x++) {
+                int position = (int) (occupied[x] & mask);
+                int at = (capacity + position) * STRIDE;
+                out.combine((long) n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4],
+                        b == null ? 0 : b[2 * (capacity + position)], b == null ? 0 : b[2 * (capacity + position) + 1]);
+            }
+            return;
+        }
         flush();
         int l = (int) (lo & mask);
         int h = (int) (hi & mask);
@@ -470,6 +599,10 @@ public final class SliceRing {
             return NONE;
         }
         long lo = Math.max(from, base);
+        if (flat) {
+            int x = firstOccupied(lo);
+            return x < occupiedCount && occupied[x] <= top ? occupied[x] : NONE;
+        }
         // Dense streams find a value within a few slices; the leaves are always current, so no flush is needed.
         long scanEnd = Math.min(top, lo + 7);
         for (long i = lo; i <= scanEnd; i++) {
@@ -656,6 +789,26 @@ public final class SliceRing {
          */
         public double average() {
             return DoubleDouble.average(sum.hi(), sum.lo(), big.hi(), big.lo(), count);
+        }
+
+        /** The high part of the exact sum of the values below magnitude 2^512, for storing it as it is. */
+        double sumHi() {
+            return sum.hi();
+        }
+
+        /** Its low part. */
+        double sumLo() {
+            return sum.lo();
+        }
+
+        /** The high part of the scaled sum of the values of magnitude 2^512 and more ({@link DoubleDouble#BIG}). */
+        double bigHi() {
+            return big.hi();
+        }
+
+        /** Its low part. */
+        double bigLo() {
+            return big.lo();
         }
 
         /**

@@ -54,9 +54,13 @@ final class EngineHost {
     long sliceReads;
     long sliceWrites;
     long headerWrites;
+    long chunkReads;
+    long chunkWrites;
 
     private final Map<String, byte[]> savedSlices = new HashMap<>();
     private final Map<String, byte[]> savedHeaders = new HashMap<>();
+    private final Map<String, byte[]> savedIndexes = new HashMap<>();
+    private final Map<String, Map<Long, byte[]>> savedChunks = new HashMap<>();
     private final TreeSet<Timer> timers = new TreeSet<>();
     private String currentKey;
     /** While timers fire: a timer registered at or before this watermark would never fire in order. */
@@ -116,9 +120,14 @@ final class EngineHost {
         return windows.firesKeepingSlices;
     }
 
-    /** Fires that found saved slices the header no longer counts as live (left by a fire that kept them). */
+    /** Loads that found saved slices the header no longer counts as live (left by a fire that kept them). */
     long staleLoads() {
         return windows.staleLoads;
+    }
+
+    /** Loads that read only some of a key's chunks and took the others as their aggregates. */
+    long partialLoads() {
+        return windows.partialLoads;
     }
 
     /**
@@ -152,7 +161,8 @@ final class EngineHost {
     /** Whether no key has anything stored, cached headers written first, as a snapshot would. */
     boolean isEmpty() {
         flush();
-        return states.isEmpty() && savedSlices.isEmpty() && savedHeaders.isEmpty();
+        return states.isEmpty() && savedSlices.isEmpty() && savedHeaders.isEmpty() && savedIndexes.isEmpty()
+                && savedChunks.isEmpty();
     }
 
     /** Writes the cached headers to the store, as the operator does before a snapshot. */
@@ -169,6 +179,8 @@ final class EngineHost {
         SortedSet<String> keys = new TreeSet<>(states.keySet());
         keys.addAll(savedHeaders.keySet());
         keys.addAll(savedSlices.keySet());
+        keys.addAll(savedIndexes.keySet());
+        keys.addAll(savedChunks.keySet());
         return keys;
     }
 
@@ -231,6 +243,44 @@ final class EngineHost {
                 throw new AssertionError("a header holds " + header.pendingSlices() + " pending slices");
             }
             savedHeaders.put(currentKey, write(header, KeyHeaderSerializer.INSTANCE));
+        }
+
+        @Override
+        public byte[] readChunkIndex() {
+            byte[] bytes = savedIndexes.get(currentKey);
+            return bytes == null ? null : bytes.clone();
+        }
+
+        @Override
+        public void writeChunkIndex(byte[] index) {
+            if (index == null) {
+                savedIndexes.remove(currentKey);
+            } else {
+                savedIndexes.put(currentKey, index.clone());
+            }
+        }
+
+        @Override
+        public byte[] readChunk(long chunk) {
+            chunkReads++;
+            byte[] bytes = savedChunks.getOrDefault(currentKey, Map.of()).get(chunk);
+            return bytes == null ? null : bytes.clone();
+        }
+
+        @Override
+        public void writeChunk(long chunk, byte[] bytes) {
+            chunkWrites++;
+            if (bytes == null) {
+                Map<Long, byte[]> chunks = savedChunks.get(currentKey);
+                if (chunks != null) {
+                    chunks.remove(chunk);
+                    if (chunks.isEmpty()) {
+                        savedChunks.remove(currentKey);
+                    }
+                }
+            } else {
+                savedChunks.computeIfAbsent(currentKey, k -> new HashMap<>()).put(chunk, bytes.clone());
+            }
         }
     }
 

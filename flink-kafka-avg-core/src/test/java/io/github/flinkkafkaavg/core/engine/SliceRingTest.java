@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SliceRingTest {
 
@@ -32,11 +34,16 @@ class SliceRingTest {
         }
     }
 
-    @Test
-    void queriesNextNonEmptyAndExpiryMatchBruteForceAcrossWrapAndGrowth() {
+    /** With the tree, and without it (a ring built for one call on a serializing backend sums its leaves). */
+    @ParameterizedTest(name = "keeping a tree: {0}")
+    @ValueSource(booleans = {true, false})
+    void queriesNextNonEmptyAndExpiryMatchBruteForceAcrossWrapAndGrowth(boolean tree) {
         for (int seed = 0; seed < 20; seed++) {
             Random random = new Random(seed);
             SliceRing ring = new SliceRing();
+            if (!tree) {
+                ring.keepNoTree();
+            }
             Slices oracle = new Slices();
             SliceRing.Aggregate agg = new SliceRing.Aggregate();
             long head = random.nextInt(1_000) - 500;

@@ -132,10 +132,16 @@ class SlidingWindowEngineTest {
         long totalDeferred = 0;
         long totalKept = 0;
         long totalStale = 0;
+        long totalPartial = 0;
         for (long seed = 1; seed <= 12; seed++) {
             Random random = new Random(seed * 31 + name.hashCode());
             FlinkWindowModel model = new FlinkWindowModel(specs, lateness);
             EngineHost host = new EngineHost(new SlidingWindowEngine(specs, lateness), deferred);
+            if (deferred && seed % 3 != 0) {
+                // Small chunks, so that windows start, end and expire in many of them; every third seed the default
+                // (these windows are short: one ring per key).
+                host.windows.chunkSlices = seed % 3 == 1 ? 2 : 5;
+            }
             // Deferred, the heap layout runs alongside: after every watermark each key must load to the same slices.
             EngineHost inPlace = deferred ? new EngineHost(new SlidingWindowEngine(specs, lateness)) : null;
             long eventTime = -20_000 + random.nextInt(5_000); // negative timestamps too
@@ -156,6 +162,11 @@ class SlidingWindowEngineTest {
                 }
                 String key = "k" + random.nextInt(keys);
                 double value = Math.round(random.nextGaussian() * 1e6) / 1e3;
+                if (deferred && seed % 3 == 2 && n % 500 == 499) {
+                    // As a restore into a job whose windows store otherwise: whole rings become chunks, chunks of
+                    // one size chunks of another, and chunks whole rings again, key by key as each is next loaded.
+                    host.windows.chunkSlices = new int[] {0, 5, 3, 0, 5, 2}[n / 500];
+                }
                 model.element(key, ts, value);
                 host.element(key, ts, value);
                 if (inPlace != null) {
@@ -190,6 +201,7 @@ class SlidingWindowEngineTest {
             totalDeferred += host.deferredAdds();
             totalKept += host.firesKeepingSlices();
             totalStale += host.staleLoads();
+            totalPartial += host.partialLoads();
             totalRefires += model.emitted.size() - model.emitted.stream()
                     .map(m -> m.key() + "/" + m.spec() + "/" + m.start()).distinct().count();
         }
@@ -202,6 +214,10 @@ class SlidingWindowEngineTest {
             assertThat(totalDeferred).as("records the header alone took").isGreaterThan(12 * 3_000 / 2);
             assertThat(totalKept).as("fires that saved only the header").isPositive();
             assertThat(totalStale).as("loads of slices a kept fire left stale").isPositive();
+            if (widest / new SlidingWindowEngine(specs, lateness).sliceMillis() > 5) {
+                // Narrower windows fit in the first and last chunk, which every fire reads.
+                assertThat(totalPartial).as("fires that read only some chunks").isPositive();
+            }
         }
     }
 

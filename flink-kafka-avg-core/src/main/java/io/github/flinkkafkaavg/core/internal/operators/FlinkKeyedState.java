@@ -4,6 +4,7 @@ import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.KeyedSlidingWindows;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import java.io.IOException;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -21,15 +22,20 @@ final class FlinkKeyedState<K> implements KeyedSlidingWindows.Store<K>, KeyedSli
     private final AbstractStreamOperator<?> operator;
     private final ValueState<SlidingWindowEngine.KeyState> slices;
     private final ValueState<KeyHeader> headers;
+    private final ValueState<byte[]> chunkIndex;
+    private final MapState<Long, byte[]> chunks;
     private final InternalTimerService<VoidNamespace> timers;
     private final TypeSerializer<K> keySerializer;
 
     @SuppressWarnings("unchecked")
     FlinkKeyedState(AbstractStreamOperator<?> operator, ValueState<SlidingWindowEngine.KeyState> slices,
-            ValueState<KeyHeader> headers, InternalTimerService<VoidNamespace> timers) {
+            ValueState<KeyHeader> headers, ValueState<byte[]> chunkIndex, MapState<Long, byte[]> chunks,
+            InternalTimerService<VoidNamespace> timers) {
         this.operator = operator;
         this.slices = slices;
         this.headers = headers;
+        this.chunkIndex = chunkIndex;
+        this.chunks = chunks;
         this.timers = timers;
         this.keySerializer = (TypeSerializer<K>) operator.getKeyedStateBackend().getKeySerializer();
     }
@@ -75,6 +81,46 @@ final class FlinkKeyedState<K> implements KeyedSlidingWindows.Store<K>, KeyedSli
             headers.clear();
         } else {
             headers.update(header);
+        }
+    }
+
+    @Override
+    public byte[] readChunkIndex() throws IOException {
+        return chunkIndex.value();
+    }
+
+    @Override
+    public void writeChunkIndex(byte[] index) throws IOException {
+        if (index == null) {
+            chunkIndex.clear();
+        } else {
+            chunkIndex.update(index);
+        }
+    }
+
+    @Override
+    public byte[] readChunk(long chunk) throws IOException {
+        try {
+            return chunks.get(chunk);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void writeChunk(long chunk, byte[] bytes) throws IOException {
+        try {
+            if (bytes == null) {
+                chunks.remove(chunk);
+            } else {
+                chunks.put(chunk, bytes);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
     }
 

@@ -15,8 +15,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -122,7 +126,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
         KeyedSlidingWindows.Layout layout = getKeyedStateBackend().isSafeToReuseKVState()
                 ? KeyedSlidingWindows.Layout.HEADER_FIRST : KeyedSlidingWindows.Layout.IN_PLACE;
         timers = getInternalTimerService("sliding-average-timers", VoidNamespaceSerializer.INSTANCE, this);
-        FlinkKeyedState<K> keyed = new FlinkKeyedState<>(this, slices, headers, timers);
+        // Serializing backends keep the slices in chunks with an index (SliceChunks), so that a fire reads a few of
+        // them; the heap backend only reads these states after restoring a savepoint that has them.
+        ValueState<byte[]> chunkIndex = getPartitionedState(
+                new ValueStateDescriptor<>("sliding-average-chunk-index", BytePrimitiveArraySerializer.INSTANCE));
+        MapState<Long, byte[]> chunks = getPartitionedState(new MapStateDescriptor<>("sliding-average-chunks", LongSerializer.INSTANCE,
+                        BytePrimitiveArraySerializer.INSTANCE));
+        FlinkKeyedState<K> keyed = new FlinkKeyedState<>(this, slices, headers, chunkIndex, chunks, timers);
         windows = new KeyedSlidingWindows<>(engine, keyed, keyed, layout, cachedHeaders);
         if (layout == KeyedSlidingWindows.Layout.IN_PLACE) {
             List<K> restored;
