@@ -2,10 +2,12 @@ package io.github.flinkkafkaavg.core.engine;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * A {@link SlidingWindowEngine} on keyed storage: which of a key's states is read and written for a record or a
@@ -175,7 +177,6 @@ public final class KeyedSlidingWindows<K> {
     int chunkSlices;
     private final SliceRing.Aggregate scratch = new SliceRing.Aggregate();
     private final SliceRing scratchRing = newScratchRing();
-    private Long staleChunk; // set by read(): see Loaded.staleChunk
 
     /**
      * The protocol for one host.
@@ -409,10 +410,7 @@ public final class KeyedSlidingWindows<K> {
         }
         SliceChunks.Index index = SliceChunks.readIndex(indexBytes);
         long[] slices = plan != null && index.chunkSlices == chunkSlices ? plan.slices() : null;
-        Loaded loaded = new Loaded(index, false,
-                read(index, header, slices, scratch ? scratchRing() : new SliceRing()));
-        loaded.staleChunk = staleChunk;
-        return loaded;
+        return read(index, header, slices, scratch ? scratchRing() : new SliceRing());
     }
 
     /** The key's slices as one value: the layout of short windows, and of every key in release 0.1. */
@@ -447,9 +445,10 @@ public final class KeyedSlidingWindows<K> {
      * others as one slice with their aggregate each ({@link SliceChunks}). Slices before the header's base are no
      * longer live and are left out.
      */
-    private SlidingWindowEngine.KeyState read(SliceChunks.Index index, KeyHeader header, long[] slices,
-            SliceRing ring) throws IOException {
-        staleChunk = null;
+    private Loaded read(SliceChunks.Index index, KeyHeader header, long[] slices, SliceRing ring)
+            throws IOException {
+        Long staleChunk = null;
+        long[] chunks = slices == null ? null : chunksOf(index, slices);
         if (!header.isEmpty() && !index.entries.isEmpty()) {
             long fromChunk = index.chunkOf(header.base());
             NavigableMap<Long, SliceChunks.Entry> live = index.entries.tailMap(fromChunk, true);
@@ -459,7 +458,7 @@ public final class KeyedSlidingWindows<K> {
             int read = 0;
             for (Map.Entry<Long, SliceChunks.Entry> e : live.entrySet()) {
                 long chunk = e.getKey();
-                if (slices == null || chunk == fromChunk || needed(index, chunk, slices)) {
+                if (chunks == null || chunk == fromChunk || Arrays.binarySearch(chunks, chunk) >= 0) {
                     byte[] bytes = store.readChunk(chunk);
                     if (bytes == null) {
                         throw new IllegalStateException("the chunk index of key " + store.currentKey()
@@ -478,16 +477,20 @@ public final class KeyedSlidingWindows<K> {
                 partialLoads++;
             }
         }
-        return new SlidingWindowEngine.KeyState(ring, header.firedThrough(), header.timer());
+        Loaded loaded = new Loaded(index, false,
+                new SlidingWindowEngine.KeyState(ring, header.firedThrough(), header.timer()));
+        loaded.staleChunk = staleChunk;
+        return loaded;
     }
 
-    private static boolean needed(SliceChunks.Index index, long chunk, long[] slices) {
-        for (long slice : slices) {
-            if (index.chunkOf(slice) == chunk) {
-                return true;
-            }
+    /** The chunks holding {@code slices}, sorted, for a binary search per stored chunk. */
+    private static long[] chunksOf(SliceChunks.Index index, long[] slices) {
+        long[] chunks = new long[slices.length];
+        for (int s = 0; s < slices.length; s++) {
+            chunks[s] = index.chunkOf(slices[s]);
         }
-        return false;
+        Arrays.sort(chunks);
+        return chunks;
     }
 
     /**
@@ -524,18 +527,20 @@ public final class KeyedSlidingWindows<K> {
             store.writeChunk(it.next(), null);
             it.remove();
         }
+        // The chunks the merged pending values and the added record changed, and one still holding expired slices a
+        // kept fire left (so that state per key stays what is live): each written once, however many slices it has.
+        TreeSet<Long> changed = new TreeSet<>();
         for (int p = 0; p < header.pendingSlices(); p++) {
-            long chunk = index.chunkOf(header.pendingSlice(p));
-            if (chunk >= baseChunk) {
-                writeChunk(index, ring, chunk);
-            }
+            changed.add(index.chunkOf(header.pendingSlice(p)));
         }
-        if (added != null && index.chunkOf(added) >= baseChunk) {
-            writeChunk(index, ring, index.chunkOf(added));
+        if (added != null) {
+            changed.add(index.chunkOf(added));
         }
-        if (loaded.staleChunk != null && loaded.staleChunk >= baseChunk) {
-            // Expired slices a kept fire left in the first chunk: state per key stays what is live.
-            writeChunk(index, ring, loaded.staleChunk);
+        if (loaded.staleChunk != null) {
+            changed.add(loaded.staleChunk);
+        }
+        for (long chunk : changed.tailSet(baseChunk)) {
+            writeChunk(index, ring, chunk);
         }
         store.writeChunkIndex(SliceChunks.write(index));
     }

@@ -419,12 +419,7 @@ public final class SlidingWindowEngine implements Serializable {
         long base = header.base;
         long top = header.top;
         long[] out = new long[3 + header.pending + 2 * MAX_PLANNED_WINDOWS + specs.length];
-        int n = 0;
-        out[n++] = base;
-        out[n++] = top;
-        for (int p = 0; p < header.pending; p++) {
-            out[n++] = header.slices[p];
-        }
+        int n = addLiveSlices(header, out, 0);
         if (watermark > header.firedThrough) {
             long fromEnd = grid.endSliceAtMost(header.firedThrough) + 1;
             long toEnd = grid.endSliceAtMost(watermark);
@@ -468,15 +463,8 @@ public final class SlidingWindowEngine implements Serializable {
         long watermark = Math.max(currentWatermark, header.firedThrough);
         long i = sliceOf(timestamp);
         long[] out = new long[3 + header.pending + 2 * MAX_PLANNED_WINDOWS];
-        int n = 0;
-        out[n++] = i;
-        if (!header.empty) {
-            out[n++] = header.base;
-            out[n++] = header.top;
-        }
-        for (int p = 0; p < header.pending; p++) {
-            out[n++] = header.slices[p];
-        }
+        out[0] = i;
+        int n = addLiveSlices(header, out, 1);
         if (!isExpired(i, watermark)) {
             long lastEndedSlice = grid.endSliceAtMost(watermark);
             long firstLiveEnd = grid.endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;
@@ -491,6 +479,18 @@ public final class SlidingWindowEngine implements Serializable {
             }
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /** Adds the key's first and last live slice (when it has one) and its pending slices to {@code out} from {@code n}. */
+    private static int addLiveSlices(KeyHeader header, long[] out, int n) {
+        if (!header.empty) {
+            out[n++] = header.base;
+            out[n++] = header.top;
+        }
+        for (int p = 0; p < header.pending; p++) {
+            out[n++] = header.slices[p];
+        }
+        return n;
     }
 
     /**

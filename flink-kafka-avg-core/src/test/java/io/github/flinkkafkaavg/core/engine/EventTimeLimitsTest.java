@@ -101,7 +101,31 @@ class EventTimeLimitsTest {
                 assertThat(w[1]).isGreaterThan(ts);
                 assertThat(w[2]).isEqualTo(1);
             }
+            assertChunkedLayoutAgrees(engine, ts);
         }
+    }
+
+    /**
+     * The RocksDB layout in chunks (of 3 slices here) at the same times: ten records over up to ten slices back from
+     * {@code ts} overflow the header's pending slices, so chunks and their index are written and read near the ends
+     * of the slice range, and the windows are those of the ring in place.
+     */
+    private static void assertChunkedLayoutAgrees(SlidingWindowEngine engine, long ts) {
+        EngineHost chunked = new EngineHost(engine, true);
+        chunked.windows.chunkSlices = 3;
+        EngineHost inPlace = new EngineHost(engine);
+        for (int k = 0; k < 10; k++) {
+            long t = ts - k * engine.sliceMillis();
+            if (t <= ts && engine.windowableTimes().check(t, 0) == null) {
+                chunked.element("k", t, k);
+                inPlace.element("k", t, k);
+            }
+        }
+        chunked.watermark(Long.MAX_VALUE);
+        inPlace.watermark(Long.MAX_VALUE);
+        assertThat(chunked.emitted.stream().map(EngineHost.Emission::id).sorted().toList())
+                .isEqualTo(inPlace.emitted.stream().map(EngineHost.Emission::id).sorted().toList());
+        assertThat(chunked.isEmpty()).isTrue();
     }
 
     @ParameterizedTest
