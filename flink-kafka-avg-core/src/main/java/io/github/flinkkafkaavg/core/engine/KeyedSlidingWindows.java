@@ -379,7 +379,7 @@ public final class KeyedSlidingWindows<K> {
         return load(header, () -> engine.slicesReadByTimer(header, watermark), true);
     }
 
-    /** The slices the engine names for a record, or null to read every chunk. */
+    /** The slices the engine names for a call, as inclusive ranges {@code from, to}. */
     private interface Plan {
         long[] slices();
     }
@@ -441,7 +441,7 @@ public final class KeyedSlidingWindows<K> {
     }
 
     /**
-     * The key's stored slices from its chunks: every chunk, or, with {@code slices}, the chunks holding them and the
+     * The key's stored slices from its chunks: every chunk, or, with {@code slices} (inclusive ranges {@code from, to}), the chunks holding them and the
      * others as one slice with their aggregate each ({@link SliceChunks}). Slices before the header's base are no
      * longer live and are left out.
      */
@@ -458,7 +458,7 @@ public final class KeyedSlidingWindows<K> {
             int read = 0;
             for (Map.Entry<Long, SliceChunks.Entry> e : live.entrySet()) {
                 long chunk = e.getKey();
-                if (chunks == null || chunk == fromChunk || Arrays.binarySearch(chunks, chunk) >= 0) {
+                if (chunks == null || chunk == fromChunk || planned(chunks, chunk)) {
                     byte[] bytes = store.readChunk(chunk);
                     if (bytes == null) {
                         throw new IllegalStateException("the chunk index of key " + store.currentKey()
@@ -483,14 +483,43 @@ public final class KeyedSlidingWindows<K> {
         return loaded;
     }
 
-    /** The chunks holding {@code slices}, sorted, for a binary search per stored chunk. */
+    /**
+     * The chunks holding the slice ranges {@code slices} ({@code from, to} pairs), as sorted, disjoint inclusive
+     * ranges of chunk numbers {@code from, to}, for a binary search per stored chunk.
+     */
     private static long[] chunksOf(SliceChunks.Index index, long[] slices) {
-        long[] chunks = new long[slices.length];
-        for (int s = 0; s < slices.length; s++) {
-            chunks[s] = index.chunkOf(slices[s]);
+        int ranges = slices.length / 2;
+        long[][] byStart = new long[ranges][];
+        for (int r = 0; r < ranges; r++) {
+            byStart[r] = new long[] {index.chunkOf(slices[2 * r]), index.chunkOf(slices[2 * r + 1])};
         }
-        Arrays.sort(chunks);
-        return chunks;
+        Arrays.sort(byStart, (a, b) -> Long.compare(a[0], b[0]));
+        long[] merged = new long[2 * ranges];
+        int n = 0;
+        for (long[] range : byStart) {
+            if (n > 0 && range[0] <= merged[n - 1] + 1 && merged[n - 1] != Long.MAX_VALUE) {
+                merged[n - 1] = Math.max(merged[n - 1], range[1]);
+            } else {
+                merged[n++] = range[0];
+                merged[n++] = range[1];
+            }
+        }
+        return Arrays.copyOf(merged, n);
+    }
+
+    /** Whether {@code chunk} lies in one of the sorted, disjoint ranges {@code from, to} of {@link #chunksOf}. */
+    private static boolean planned(long[] chunkRanges, long chunk) {
+        int lo = 0;
+        int hi = chunkRanges.length / 2; // the ranges starting at or before chunk are [0, lo)
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (chunkRanges[2 * mid] <= chunk) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo > 0 && chunk <= chunkRanges[2 * (lo - 1) + 1];
     }
 
     /**

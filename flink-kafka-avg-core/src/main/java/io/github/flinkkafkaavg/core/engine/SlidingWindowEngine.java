@@ -369,9 +369,6 @@ public final class SlidingWindowEngine implements Serializable {
         return state;
     }
 
-    /** The most windows one fire may emit and still read only some of a key's chunks ({@link #slicesReadByTimer}). */
-    static final int MAX_PLANNED_WINDOWS = 16;
-
     /**
      * The most slices a key may keep for a serializing host to store them as one value, the whole ring, rather
      * than in chunks: up to here (10 KB) one read and an occasional write of the ring cost less than the chunk
@@ -403,14 +400,15 @@ public final class SlidingWindowEngine implements Serializable {
     /**
      * The slices whose neighbourhood {@link #onTimer} at {@code watermark} reads slice by slice, for a key whose
      * state {@link #load} would build from {@code header}: the first and last live slice, the pending ones, where
-     * each window it emits starts and ends, the first slice it keeps, and where each spec's next window starts. A
+     * the windows it emits start and end, the first slice it keeps, and where each spec's next window starts. A
      * host that stores slices in chunks reads the chunks holding these and takes every other chunk as its aggregate
-     * ({@link SliceChunks}); the fire then answers exactly as on the whole ring.
+     * ({@link SliceChunks}); the fire then answers exactly as on the whole ring. The windows one fire emits come as
+     * two runs of slices per spec — their starts and their ends — so that a watermark that jumped many slides (a
+     * job catching up, a backlog) reads the chunks those runs cross, not every chunk.
      *
      * @param header the key's header
      * @param watermark the watermark the timer fires at
-     * @return the slice indexes, with repeats; null when the fire emits more than {@link #MAX_PLANNED_WINDOWS}
-     *     windows, and reading everything is simpler
+     * @return inclusive slice ranges as pairs {@code from, to}, with repeats and overlaps
      */
     long[] slicesReadByTimer(KeyHeader header, long watermark) {
         if (header.empty) {
@@ -418,19 +416,15 @@ public final class SlidingWindowEngine implements Serializable {
         }
         long base = header.base;
         long top = header.top;
-        long[] out = new long[3 + header.pending + 2 * MAX_PLANNED_WINDOWS + specs.length];
+        long[] out = new long[2 * (3 + header.pending + 3 * specs.length)];
         int n = addLiveSlices(header, out, 0);
         if (watermark > header.firedThrough) {
             long fromEnd = grid.endSliceAtMost(header.firedThrough) + 1;
             long toEnd = grid.endSliceAtMost(watermark);
-            int[] windows = {0};
-            for (int j = 0; j < specs.length && n >= 0; j++) {
+            for (int j = 0; j < specs.length; j++) {
                 long k = Math.max(grid.firstWindowEndingAtOrAfter(j, fromEnd), grid.firstWindowContaining(j, base));
                 long kTo = Math.min(grid.lastWindowEndingAtOrBefore(j, toEnd), grid.lastWindowContaining(j, top));
-                n = addWindowBounds(out, n, j, k, kTo, windows);
-            }
-            if (n < 0) {
-                return null;
+                n = addWindowBounds(out, n, j, k, kTo);
             }
         }
         if (!isExpired(top, watermark)) {
@@ -438,11 +432,11 @@ public final class SlidingWindowEngine implements Serializable {
             while (isExpired(keep, watermark)) {
                 keep++;
             }
-            out[n++] = keep;
+            n = addSlice(out, n, keep);
         }
         long endedSlice = grid.endSliceAtMost(watermark); // as nextTimer reckons it
         for (int j = 0; j < specs.length; j++) {
-            out[n++] = grid.startSlice(j, grid.lastWindowEndingAtOrBefore(j, endedSlice) + 1);
+            n = addSlice(out, n, grid.startSlice(j, grid.lastWindowEndingAtOrBefore(j, endedSlice) + 1));
         }
         return Arrays.copyOf(out, n);
     }
@@ -450,32 +444,27 @@ public final class SlidingWindowEngine implements Serializable {
     /**
      * The slices whose neighbourhood {@link #onElement} reads slice by slice for a record that
      * {@link #onElementDeferred} could not take alone, on a state {@link #load} would build from {@code header}: the
-     * first and last live slice, the pending ones, the record's own, and where each window it re-fires starts and
-     * ends. See {@link #slicesReadByTimer}.
+     * first and last live slice, the pending ones, the record's own, and where the windows it re-fires start and
+     * end. See {@link #slicesReadByTimer}.
      *
      * @param header the key's header
      * @param timestamp the record's event time
      * @param currentWatermark the host's current watermark
-     * @return the slice indexes, with repeats; null when the record re-fires more than {@link #MAX_PLANNED_WINDOWS}
-     *     windows
+     * @return inclusive slice ranges as pairs {@code from, to}, with repeats and overlaps
      */
     long[] slicesReadByElement(KeyHeader header, long timestamp, long currentWatermark) {
         long watermark = Math.max(currentWatermark, header.firedThrough);
         long i = sliceOf(timestamp);
-        long[] out = new long[3 + header.pending + 2 * MAX_PLANNED_WINDOWS];
-        out[0] = i;
-        int n = addLiveSlices(header, out, 1);
+        long[] out = new long[2 * (3 + header.pending + 2 * specs.length)];
+        int n = addSlice(out, 0, i);
+        n = addLiveSlices(header, out, n);
         if (!isExpired(i, watermark)) {
             long lastEndedSlice = grid.endSliceAtMost(watermark);
             long firstLiveEnd = grid.endSliceAtMost(subtractSaturated(watermark, allowedLateness)) + 1;
-            int[] windows = {0};
-            for (int j = 0; j < specs.length && n >= 0; j++) {
+            for (int j = 0; j < specs.length; j++) {
                 long k = Math.max(grid.firstWindowContaining(j, i), grid.firstWindowEndingAtOrAfter(j, firstLiveEnd));
                 long kTo = Math.min(grid.lastWindowContaining(j, i), grid.lastWindowEndingAtOrBefore(j, lastEndedSlice));
-                n = addWindowBounds(out, n, j, k, kTo, windows);
-            }
-            if (n < 0) {
-                return null;
+                n = addWindowBounds(out, n, j, k, kTo);
             }
         }
         return Arrays.copyOf(out, n);
@@ -484,30 +473,38 @@ public final class SlidingWindowEngine implements Serializable {
     /** Adds the key's first and last live slice (when it has one) and its pending slices to {@code out} from {@code n}. */
     private static int addLiveSlices(KeyHeader header, long[] out, int n) {
         if (!header.empty) {
-            out[n++] = header.base;
-            out[n++] = header.top;
+            n = addSlice(out, n, header.base);
+            n = addSlice(out, n, header.top);
         }
         for (int p = 0; p < header.pending; p++) {
-            out[n++] = header.slices[p];
+            n = addSlice(out, n, header.slices[p]);
         }
         return n;
     }
 
+    private static int addSlice(long[] out, int n, long slice) {
+        out[n++] = slice;
+        out[n++] = slice;
+        return n;
+    }
+
     /**
-     * Adds the first and last slice of windows {@code k..kTo} of spec {@code j} to {@code out} from {@code n}.
+     * Adds where windows {@code k..kTo} of spec {@code j} start and where they end to {@code out} from {@code n}: the
+     * run of their first slices and the run of their last ones (nothing when there are none).
      *
-     * @param windows the windows added so far by this plan, updated
-     * @return the new length, or -1 once the plan holds more than {@link #MAX_PLANNED_WINDOWS} windows
+     * @return the new length
      */
-    private int addWindowBounds(long[] out, int n, int j, long k, long kTo, int[] windows) {
-        for (; k <= kTo; k++) {
-            if (++windows[0] > MAX_PLANNED_WINDOWS) {
-                return -1;
-            }
-            long start = grid.startSlice(j, k);
-            out[n++] = start;
-            out[n++] = start + grid.sizeSlices(j) - 1;
+    private int addWindowBounds(long[] out, int n, int j, long k, long kTo) {
+        if (k > kTo) {
+            return n;
         }
+        long first = grid.startSlice(j, k);
+        long last = grid.startSlice(j, kTo);
+        long size = grid.sizeSlices(j);
+        out[n++] = first;
+        out[n++] = last;
+        out[n++] = first + size - 1;
+        out[n++] = last + size - 1;
         return n;
     }
 
