@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -67,10 +68,10 @@ enum Variant {
      * @param window window size (time-based variants)
      * @param slide slide (time-based variants)
      * @param lastN values per average (count-based variants)
-     * @param sink what keeps the sample
+     * @param sink where the results go
      */
     void build(StreamExecutionEnvironment env, DataStream<Event> events, Duration window, Duration slide, int lastN,
-            SampleSink sink) {
+            Sink<Result> sink) {
         KeyedStream<Event, Long> keyed = events.keyBy(e -> e.key, Types.LONG);
         switch (this) {
             case A0 -> events.flatMap(new Discard(), Result.TYPE).sinkTo(sink);
