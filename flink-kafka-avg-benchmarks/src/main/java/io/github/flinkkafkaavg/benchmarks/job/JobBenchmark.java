@@ -278,20 +278,28 @@ public final class JobBenchmark {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
-        DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(
-                new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis, steadyFrom > 0 ? steadyFrom : Long.MAX_VALUE),
-                records, RateLimiterStrategy.noOp(),
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        DataStream<Event> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
-                .map(new EventGenerator.Decode(), TypeInformation.of(Event.class)).name("decode")
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Event>forBoundedOutOfOrderness(Duration.ofMillis(s.jitterMillis))
-                        .withTimestampAssigner((e, ts) -> e.timestamp));
+        DataStream<Event> events = events(env, new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis,
+                steadyFrom > 0 ? steadyFrom : Long.MAX_VALUE), records, RateLimiterStrategy.noOp(), s.jitterMillis);
         SampleSink.reset();
         EventGenerator.START_NANOS.set(0);
         EventGenerator.STEADY_NANOS.set(0);
         v.build(env, events, window, s.slide, s.lastN, sink);
         return env;
+    }
+
+    /**
+     * The part every variant shares, in both benchmarks: {@code generator}'s records, decoded, with event times and a
+     * bounded-out-of-orderness watermark of {@code jitterMillis}.
+     */
+    static DataStream<Event> events(StreamExecutionEnvironment env, EventGenerator generator, long records,
+            RateLimiterStrategy rate, int jitterMillis) {
+        DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(generator, records, rate,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
+                .map(new EventGenerator.Decode(), TypeInformation.of(Event.class)).name("decode")
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<Event>forBoundedOutOfOrderness(Duration.ofMillis(jitterMillis))
+                        .withTimestampAssigner((e, ts) -> e.timestamp));
     }
 
     /**

@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -24,7 +22,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -160,14 +157,8 @@ public final class LatencyBenchmark {
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.setBufferTimeout(bufferTimeout);
-        DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(
-                new EventGenerator(records, 1, keys, rate, jitter), records, RateLimiterStrategy.perSecond(rate),
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        DataStream<Event> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
-                .map(new EventGenerator.Decode(), TypeInformation.of(Event.class)).name("decode")
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Event>forBoundedOutOfOrderness(Duration.ofMillis(jitter))
-                        .withTimestampAssigner((e, ts) -> e.timestamp))
+        DataStream<Event> events = JobBenchmark.events(env, new EventGenerator(records, 1, keys, rate, jitter), records,
+                        RateLimiterStrategy.perSecond(rate), jitter)
                 .transform("watermark-clock", TypeInformation.of(Event.class), new WatermarkClock());
         WatermarkClock.TIMES.clear();
         LatencySink.reset(EventGenerator.BASE + warmupMillis, window.toMillis());

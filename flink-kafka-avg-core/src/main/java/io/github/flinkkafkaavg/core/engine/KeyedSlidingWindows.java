@@ -441,9 +441,9 @@ public final class KeyedSlidingWindows<K> {
     }
 
     /**
-     * The key's stored slices from its chunks: every chunk, or, with {@code slices} (inclusive ranges {@code from, to}), the chunks holding them and the
-     * others as one slice with their aggregate each ({@link SliceChunks}). Slices before the header's base are no
-     * longer live and are left out.
+     * The key's stored slices from its chunks: every chunk, or, with {@code slices} (inclusive ranges {@code from,
+     * to}), the chunks holding them and the others as one slice with their aggregate each ({@link SliceChunks}).
+     * Slices before the header's base are no longer live and are left out.
      */
     private Loaded read(SliceChunks.Index index, KeyHeader header, long[] slices, SliceRing ring)
             throws IOException {
@@ -485,26 +485,34 @@ public final class KeyedSlidingWindows<K> {
 
     /**
      * The chunks holding the slice ranges {@code slices} ({@code from, to} pairs), as sorted, disjoint inclusive
-     * ranges of chunk numbers {@code from, to}, for a binary search per stored chunk.
+     * ranges of chunk numbers {@code from, to}, for a binary search per stored chunk. A fire's plan holds a dozen
+     * ranges or so: sorted in place, nothing allocated but the result.
      */
     private static long[] chunksOf(SliceChunks.Index index, long[] slices) {
-        int ranges = slices.length / 2;
-        long[][] byStart = new long[ranges][];
-        for (int r = 0; r < ranges; r++) {
-            byStart[r] = new long[] {index.chunkOf(slices[2 * r]), index.chunkOf(slices[2 * r + 1])};
+        long[] chunks = new long[slices.length];
+        for (int r = 0; r < slices.length; r += 2) {
+            long from = index.chunkOf(slices[r]);
+            long to = index.chunkOf(slices[r + 1]);
+            int at = r;
+            for (; at > 0 && chunks[at - 2] > from; at -= 2) {
+                chunks[at] = chunks[at - 2];
+                chunks[at + 1] = chunks[at - 1];
+            }
+            chunks[at] = from;
+            chunks[at + 1] = to;
         }
-        Arrays.sort(byStart, (a, b) -> Long.compare(a[0], b[0]));
-        long[] merged = new long[2 * ranges];
         int n = 0;
-        for (long[] range : byStart) {
-            if (n > 0 && range[0] <= merged[n - 1] + 1 && merged[n - 1] != Long.MAX_VALUE) {
-                merged[n - 1] = Math.max(merged[n - 1], range[1]);
+        for (int r = 0; r < chunks.length; r += 2) {
+            // overlapping or adjacent; written so that chunks at the ends of long (tests cut chunks of one slice)
+            // do not overflow
+            if (n > 0 && (chunks[r] <= chunks[n - 1] || chunks[r] - 1 == chunks[n - 1])) {
+                chunks[n - 1] = Math.max(chunks[n - 1], chunks[r + 1]);
             } else {
-                merged[n++] = range[0];
-                merged[n++] = range[1];
+                chunks[n++] = chunks[r];
+                chunks[n++] = chunks[r + 1];
             }
         }
-        return Arrays.copyOf(merged, n);
+        return Arrays.copyOf(chunks, n);
     }
 
     /** Whether {@code chunk} lies in one of the sorted, disjoint ranges {@code from, to} of {@link #chunksOf}. */
