@@ -9,8 +9,9 @@ import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -132,19 +133,31 @@ class ExactlyOnceITCase {
             miniCluster.triggerCheckpoint(job.getJobID(), CheckpointType.CONFIGURED).get(60, TimeUnit.SECONDS);
             awaitWritten(output, written(output));
             FailingDecoder.ARMED.set(true);
-            // Checkpoints again from here on, so the restarted job commits its results and finishes.
+            // Checkpoints again from here on, so the restarted job commits its results and finishes. A checkpoint
+            // that fails (the job restarts, or finishes) is followed by the next; one that is slow is waited for,
+            // as Flink would (its timeout is 10 minutes), and reported once, with what it waits for.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            CompletableFuture<Long> checkpoint = null;
+            long triggeredAt = 0;
+            String stall = null;
             while (!job.getJobExecutionResult().isDone() && System.nanoTime() < deadline) {
                 if (FailingDecoder.FAILURES.get() > 0) {
-                    try {
-                        miniCluster.triggerCheckpoint(job.getJobID(), CheckpointType.CONFIGURED).get(30, TimeUnit.SECONDS);
-                    } catch (ExecutionException restartingOrFinished) {
-                        // A checkpoint cannot start while the job restarts; the next round tries again.
+                    if (checkpoint == null || checkpoint.isDone()) {
+                        checkpoint = miniCluster.triggerCheckpoint(job.getJobID(), CheckpointType.CONFIGURED);
+                        triggeredAt = System.nanoTime();
+                    } else if (stall == null && System.nanoTime() - triggeredAt > TimeUnit.SECONDS.toNanos(30)) {
+                        stall = CheckpointStall.describe(miniCluster, job.getJobID());
+                        System.err.println("ExactlyOnceITCase: a checkpoint has been pending for 30 s\n" + stall);
                     }
                 }
                 Thread.sleep(200);
             }
-            job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+            try {
+                job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the job did not finish within 3 minutes of the injected failure"
+                        + (stall == null ? "" : "; a checkpoint stalled:\n" + stall), e);
+            }
         } finally {
             if (!job.getJobExecutionResult().isDone()) {
                 job.cancel().get(30, TimeUnit.SECONDS);
