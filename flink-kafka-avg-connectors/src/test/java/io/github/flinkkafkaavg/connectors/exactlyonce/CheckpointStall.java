@@ -13,7 +13,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 /**
  * What a checkpoint that does not complete is waiting for: which tasks have not acknowledged it, and where the
  * threads that would acknowledge it (task threads, the checkpoint timer, the source coordinator, Kafka clients) are.
- * A once-seen stall of a triggered checkpoint in {@link ExactlyOnceITCase} did not reproduce in 60 runs; this is
+ * A once-seen stall of a triggered checkpoint in {@link ExactlyOnceITCase} did not reproduce in 56 runs; this is
  * what the next occurrence prints instead of a bare timeout.
  */
 final class CheckpointStall {
