@@ -49,7 +49,7 @@ public final class JobBenchmark {
             "Job-level benchmark: A0, A0K, A1 (Flink windows), A2 (Flink SQL HOP), L (this library), P (its SQL PTF), and",
             "count-based C1 (countWindow), C2 (hand-written ring buffer), LC (MovingAverages) on one generated stream.",
             "",
-            "  --variants LIST     which (default A0,A0K,A1,A2,L,P,C1,C2,LC)",
+            "  --variants LIST     which (default A0,A0K,A0KE,A1,A2,L,P,C1,C2,LC; A0KE: A0K emitting a result per input)",
             "  --ratios LIST       window/slide ratios for A1, A2, L, P (default 10,60,600,3600)",
             "  --slide D           the slide (default 1000ms; window = ratio x slide)",
             "  --keys LIST         key counts (default 1000)",
@@ -104,7 +104,7 @@ public final class JobBenchmark {
             return;
         }
         boolean smoke = o.containsKey("smoke");
-        List<Variant> variants = Arrays.stream(o.getOrDefault("variants", "A0,A0K,A1,A2,L,P,C1,C2,LC").split(","))
+        List<Variant> variants = Arrays.stream(o.getOrDefault("variants", "A0,A0K,A0KE,A1,A2,L,P,C1,C2,LC").split(","))
                 .map(String::trim).map(Variant::valueOf).toList();
         int[] ratios = ints(o.getOrDefault("ratios", smoke ? "10" : "10,60,600,3600"));
         int[] keyCounts = ints(o.getOrDefault("keys", smoke ? "100" : "1000"));
@@ -347,7 +347,7 @@ public final class JobBenchmark {
         Duration window = s.slide.multipliedBy(10);
         Map<Variant, Map<String, double[]>> byVariant = new LinkedHashMap<>();
         for (Variant v : variants) {
-            if (v == Variant.A0 || v == Variant.A0K) {
+            if (v == Variant.A0 || v == Variant.A0K || v == Variant.A0KE) {
                 continue;
             }
             run(s, v, window, 50, 1, "heap", 20_000, true);

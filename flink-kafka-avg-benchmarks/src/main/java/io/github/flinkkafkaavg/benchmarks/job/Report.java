@@ -29,16 +29,17 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Records/s (median of runs); %d records per event-second, jitter %d ms,"
                 + " slide %s, last-n %d; JVM %s, %d cores.%n%n", s.perSecond(), s.jitterMillis(), s.slide(), s.lastN(),
                 Runtime.version(), Runtime.getRuntime().availableProcessors()));
-        md.append("| keys | p | backend | variant | W/S | records | span (windows) | timed | records/s | L/A0K | L/A1 | L/A2 "
-                + "| state/key |\n");
-        md.append("| ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| keys | p | backend | variant | W/S | records | span (windows) | timed | records/s | L/A0K | L/A0KE | L/A1 "
+                + "| L/A2 | state/key |\n");
+        md.append("| ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Measurement m : all) {
-            String ratios = "| | | ";
+            String ratios = "| | | | ";
             if (m.variant().equals("L")) {
-                ratios = "| " + ratio(m, find(all, m, "A0K", 0)) + " | " + ratio(m, find(all, m, "A1", m.ratio()))
+                ratios = "| " + ratio(m, find(all, m, "A0K", 0)) + " | " + ratio(m, find(all, m, "A0KE", 0))
+                        + " | " + ratio(m, find(all, m, "A1", m.ratio()))
                         + " | " + ratio(m, find(all, m, "A2", m.ratio())) + " ";
             } else if (m.variant().equals("LC")) {
-                ratios = "| " + ratio(m, find(all, m, "A0K", 0)) + " | vs C1 " + ratio(m, find(all, m, "C1", 0))
+                ratios = "| " + ratio(m, find(all, m, "A0K", 0)) + " | | vs C1 " + ratio(m, find(all, m, "C1", 0))
                         + " | vs C2 " + ratio(m, find(all, m, "C2", 0)) + " ";
             }
             md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %,d | %s | %s | %,.0f %s| %s |%n", m.keys(),
