@@ -1,0 +1,63 @@
+package io.github.flinkkafkaavg.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** A real PostgreSQL: it starts, demands the user's password, answers SQL, and leaves no process or file behind. */
+class EmbeddedPostgresITCase {
+
+    @Test
+    void aRealServerThatWantsThePasswordAndLeavesNothingBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = ours(tmp);
+        long pid;
+        try (EmbeddedPostgres db = EmbeddedPostgres.builder().user("app", "s3cret'quote").database("readings").build()
+                .start()) {
+            pid = db.pid().orElseThrow();
+            assertThat(ProcessHandle.of(pid)).as("the postmaster").isPresent();
+            assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.port() + "/readings");
+
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "app", "s3cret'quote");
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (k text PRIMARY KEY, v double precision)");
+                s.execute("INSERT INTO t VALUES ('a', 1.5), ('b', -2.0)");
+                try (ResultSet r = s.executeQuery("SELECT current_user, version()")) {
+                    r.next();
+                    assertThat(r.getString(1)).isEqualTo("app");
+                    assertThat(r.getString(2)).startsWith("PostgreSQL ");
+                }
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), "app", "wrong").close())
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password authentication failed");
+
+            List<Map<String, Object>> rows = db.query("SELECT k, v FROM t ORDER BY k");
+            assertThat(rows).containsExactly(Map.of("k", "a", "v", 1.5), Map.of("k", "b", "v", -2.0));
+            db.execute("TRUNCATE t");
+            assertThat(db.query("SELECT count(*) AS n FROM t")).containsExactly(Map.of("n", 0L));
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("postmaster after close").isFalse();
+        assertThat(ours(tmp)).as("temporary folders after close").isEqualTo(before);
+    }
+
+    private static Set<Path> ours(Path tmp) throws Exception {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("flink-kafka-avg-postgres-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+}
