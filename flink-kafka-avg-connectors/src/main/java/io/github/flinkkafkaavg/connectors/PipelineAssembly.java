@@ -60,6 +60,10 @@ final class PipelineAssembly {
                 : KafkaChecks.verify(s.input, groupId(s), PipelineChecks.outputs(s), env.getParallelism(), s.kafkaCheckTimeout);
         PipelineChecks.TimeBounds bounds = PipelineChecks.timeBounds(s, topic, s.output.topic, problems);
         PipelineChecks.require(problems);
+        if (s.databaseOutput != null) {
+            DatabaseSink.verify(s.databaseOutput, problems);
+            PipelineChecks.require(problems);
+        }
         KafkaIn input = s.input;
         KafkaOut output = PipelineChecks.inherit(s, s.output);
         KafkaOut deadLetterOutput = s.deadLetterOutput == null ? null : PipelineChecks.inherit(s, s.deadLetterOutput);
@@ -132,6 +136,10 @@ final class PipelineAssembly {
         }
         PipelineChecks.averaging(s, problems);
         PipelineChecks.require(problems);
+        if (s.databaseOutput != null) {
+            DatabaseSink.verify(s.databaseOutput, problems);
+            PipelineChecks.require(problems);
+        }
         OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
         PipelineChecks.TimeBounds bounds = new PipelineChecks.TimeBounds(s.maxFutureEventTime, s.maxPastEventTime);
         SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(s.key, s.value,
@@ -163,6 +171,10 @@ final class PipelineAssembly {
         DataStream<Sample> late = windows.getSideOutput(lateTag);
         if (s.lateOutput == null) {
             late.sinkTo(new DiscardingSink<>()).name(s.name + ": drop late records").uid(s.name + "-late-drop");
+        }
+        if (s.databaseOutput != null) {
+            windows.sinkTo(DatabaseSink.sink(s.databaseOutput)).name("postgres: " + s.databaseOutput.table)
+                    .uid(s.name + "-database-sink");
         }
         return new SlidingAverage.Pipeline<>((DataStream<R>) (DataStream<?>) windows, null, late, null);
     }

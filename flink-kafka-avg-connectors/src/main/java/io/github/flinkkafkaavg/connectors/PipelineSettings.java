@@ -41,6 +41,7 @@ final class PipelineSettings<T> {
     KafkaOut output;
     KafkaOut deadLetterOutput;
     KafkaOut lateOutput;
+    DatabaseOut databaseOutput;
     boolean failOnError;
     double deadLetterFailRatio = Double.NaN;
     long deadLetterFailAfter;
@@ -78,6 +79,7 @@ final class PipelineSettings<T> {
         c.output = output;
         c.deadLetterOutput = deadLetterOutput;
         c.lateOutput = lateOutput;
+        c.databaseOutput = databaseOutput;
         c.failOnError = failOnError;
         c.deadLetterFailRatio = deadLetterFailRatio;
         c.deadLetterFailAfter = deadLetterFailAfter;

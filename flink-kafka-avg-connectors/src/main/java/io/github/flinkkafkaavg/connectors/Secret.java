@@ -22,7 +22,9 @@ import java.util.Objects;
  * the kind, {@link #toString()} never shows the password, and neither do this library's log lines and messages.
  */
 @PublicEvolving
-public final class Secret {
+public final class Secret implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     enum Kind { VALUE, ENV, FILE }
 
@@ -94,6 +96,35 @@ public final class Secret {
             case VALUE -> insideJaas ? SecretConfigProvider.escapeForJaas(value) : value;
             case ENV -> SecretConfigProvider.placeholder(insideJaas ? "jaas-env" : "env", value);
             case FILE -> SecretConfigProvider.placeholder(insideJaas ? "jaas-file" : "file", value);
+        };
+    }
+
+    /**
+     * The password itself, read now from the variable or the file: for clients that take a password as a value
+     * (JDBC). Called where the connection is made, so an environment variable or a file is read on that machine.
+     *
+     * @throws IllegalStateException naming the variable or the file when it cannot be read
+     */
+    String resolve() {
+        return switch (kind) {
+            case VALUE -> value;
+            case ENV -> {
+                String v = System.getenv(value);
+                if (v == null) {
+                    throw new IllegalStateException("the environment variable " + value + " with the password is not"
+                            + " set on this machine");
+                }
+                yield v;
+            }
+            case FILE -> {
+                try {
+                    String v = java.nio.file.Files.readString(Path.of(value));
+                    yield v.endsWith("\r\n") ? v.substring(0, v.length() - 2)
+                            : v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot read the password file " + value + ": " + e, e);
+                }
+            }
         };
     }
 

@@ -232,6 +232,19 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
         }
 
         /**
+         * Also writes every result to a PostgreSQL table, one row per window (or per key), with an idempotent upsert:
+         * see {@link DatabaseOut}. {@code build} and {@code apply} first check that the table is there with the right
+         * columns and key (or create it, on request) and fail naming the fix when it is not.
+         *
+         * @param database the table
+         * @return a new builder at this stage
+         */
+        public Windowed<T> toDatabase(DatabaseOut database) {
+            Objects.requireNonNull(database, "toDatabase");
+            return change(c -> c.databaseOutput = database);
+        }
+
+        /**
          * Adds the whole pipeline to {@code env}: Kafka source, decoding with dead letters, watermarks, averaging and
          * Kafka sinks. First it checks the configuration, then asks Kafka (see
          * {@link AverageBuilder#checkKafkaWithin}) whether the servers, credentials and topics work.

@@ -44,6 +44,11 @@ final class ExactlyOnceHarness {
 
     /** Writes the oracle's input, in order, to a new 4-partition topic; returns its name. */
     static String writeInput(EmbeddedKafka kafka) {
+        return writeInput(kafka, ORACLE.readings);
+    }
+
+    /** Writes {@code readings}, in order, to a new 4-partition topic keyed by sensor; returns its name. */
+    static String writeInput(EmbeddedKafka kafka, List<Reading> readings) {
         String topic = "input-" + UUID.randomUUID();
         kafka.createTopic(topic, 4);
         Properties props = kafka.clientProperties();
@@ -51,7 +56,7 @@ final class ExactlyOnceHarness {
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Reading r : ORACLE.readings) {
+            for (Reading r : readings) {
                 producer.send(new ProducerRecord<>(topic, r.sensorId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         Oracle.json(r)), (metadata, e) -> {
                             if (e != null) {

@@ -41,7 +41,7 @@ final class Oracle {
         windows = expected().size();
     }
 
-    private ExpectedWindows expected() {
+    ExpectedWindows expected() {
         ExpectedWindows expected = new ExpectedWindows(WINDOW, SLIDE);
         for (Reading r : readings) {
             expected.add(r.sensorId(), r.time().toEpochMilli(), new BigDecimal(r.celsius()));

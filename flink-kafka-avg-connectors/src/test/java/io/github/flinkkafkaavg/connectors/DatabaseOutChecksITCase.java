@@ -1,0 +1,154 @@
+package io.github.flinkkafkaavg.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import io.github.flinkkafkaavg.core.WindowAverage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What {@code toDatabase} checks before a job exists, against a real PostgreSQL: every problem names its fix. */
+class DatabaseOutChecksITCase {
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension(b -> b.user("app", "right"));
+
+    private static DatabaseOut table(String table) {
+        return DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table).user("app").password(Secret.of("right"));
+    }
+
+    private static void apply(DatabaseOut out) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<Reading> readings = env.fromData(new Reading("s1", 1.0, Instant.ofEpochMilli(1_000)))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, t) -> r.time().toEpochMilli()));
+        SlidingAverage.of(Reading.class).key(Reading::sensorId).value(Reading::celsius)
+                .eventTime(r -> r.time().toEpochMilli())
+                .window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(5))
+                .toDatabase(out)
+                .apply(readings);
+    }
+
+    private static String name() {
+        return "t_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    @Test
+    void aMissingTableIsNamedWithTheStatementThatCreatesIt() {
+        String t = name();
+        assertThatThrownBy(() -> apply(table(t)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the table " + t + " does not exist")
+                .hasMessageContaining("CREATE TABLE IF NOT EXISTS " + t + " (key text NOT NULL, window_start bigint NOT NULL")
+                .hasMessageContaining("PRIMARY KEY (key, window_start, window_end)")
+                .hasMessageContaining(".createTableIfMissing()");
+    }
+
+    @Test
+    void createTableIfMissingCreatesItWithTheKeyOfTheMode() {
+        String perWindow = name();
+        String latest = name();
+        apply(table(perWindow).createTableIfMissing());
+        apply(table(latest).latestPerKey().createTableIfMissing());
+        assertThat(POSTGRES.database().query("SELECT a.attname AS c FROM pg_index i JOIN pg_attribute a ON"
+                + " a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND i.indrelid = '"
+                + latest + "'::regclass")).extracting(r -> r.get("c")).containsExactly("key");
+        assertThat(POSTGRES.database().query("SELECT count(*) AS n FROM " + perWindow)).extracting(r -> r.get("n"))
+                .containsExactly(0L);
+        apply(table(perWindow));   // and then it fits as it is
+    }
+
+    @Test
+    void aColumnOfAnotherTypeOrAMissingKeyIsNamed() {
+        String t = name();
+        POSTGRES.database().execute("CREATE TABLE " + t + " (key text, window_start timestamptz, window_end bigint,"
+                + " count bigint, average double precision, sum double precision, min double precision)");
+        POSTGRES.database().execute("GRANT ALL ON " + t + " TO app");
+        assertThatThrownBy(() -> apply(table(t)))
+                .hasMessageContaining("the table " + t + " does not fit the results: window_start is timestamptz, not"
+                        + " bigint; max double precision is missing");
+
+        String noKey = name();
+        POSTGRES.database().execute("CREATE TABLE " + noKey + " (key text, window_start bigint, window_end bigint,"
+                + " count bigint, average double precision, sum double precision, min double precision,"
+                + " max double precision)");
+        POSTGRES.database().execute("GRANT ALL ON " + noKey + " TO app");
+        assertThatThrownBy(() -> apply(table(noKey)))
+                .hasMessageContaining("has no primary key or unique index on (key, window_start, window_end)")
+                .hasMessageContaining("ALTER TABLE " + noKey + " ADD PRIMARY KEY (key, window_start, window_end)");
+    }
+
+    @Test
+    void aWrongPasswordOrAnUnsetVariableIsNamedWithoutThePassword() {
+        assertThatThrownBy(() -> apply(table(name()).password(Secret.of("wrong"))))
+                .hasMessageContaining("as user app")
+                .hasMessageContaining("password authentication failed")
+                .hasMessageContaining("check .user(...) and .password(...)")
+                .hasMessageNotContaining("wrong");
+        assertThatThrownBy(() -> apply(table(name()).password(Secret.fromEnv("FKA_NO_SUCH_PASSWORD_VARIABLE"))))
+                .hasMessageContaining("the environment variable FKA_NO_SUCH_PASSWORD_VARIABLE with the password is not set");
+    }
+
+    /** The table holds exactly what the job emitted, bit for bit, at the ends of the double range too. */
+    @Test
+    void extremeValuesArriveExactly() throws Exception {
+        String t = name();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        double[] values = {Double.MAX_VALUE, -Double.MAX_VALUE, 1.7e308, 1.7e308, Double.MIN_VALUE, -Double.MIN_NORMAL / 3};
+        String[] keys = {"max", "-max", "overflow", "overflow", "subnormal", "-subnormal"};
+        List<Reading> input = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            input.add(new Reading(keys[i], values[i], Instant.ofEpochMilli(1_000 + i)));
+        }
+        DataStream<Reading> readings = env.fromData(input)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.time().toEpochMilli()));
+        List<WindowAverage<String>> emitted = new ArrayList<>();
+        try (CloseableIterator<WindowAverage<String>> results = SlidingAverage.of(Reading.class)
+                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
+                .window(Duration.ofSeconds(10)).slide(Duration.ofSeconds(5))
+                .toDatabase(table(t).createTableIfMissing())
+                .apply(readings).results().executeAndCollect()) {
+            results.forEachRemaining(emitted::add);
+        }
+        assertThat(emitted).hasSize(10).anyMatch(r -> r.sum() == Double.POSITIVE_INFINITY && r.average() == 1.7e308);
+        List<String> expected = emitted.stream().map(r -> row(r.key(), r.windowStart(), r.windowEnd(), r.count(),
+                r.average(), r.sum(), r.min(), r.max())).toList();
+        List<String> stored = POSTGRES.database().query("SELECT * FROM " + t).stream().map(r -> row(
+                (String) r.get("key"), (Long) r.get("window_start"), (Long) r.get("window_end"), (Long) r.get("count"),
+                (Double) r.get("average"), (Double) r.get("sum"), (Double) r.get("min"), (Double) r.get("max")))
+                .toList();
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static String row(String key, long start, long end, long count, double... doubles) {
+        StringBuilder b = new StringBuilder(key + " [" + start + ", " + end + ") " + count);
+        for (double d : doubles) {
+            b.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(d)));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aUrlOfAnotherDatabaseOrWithAPasswordIsRefusedAtOnce() {
+        assertThatThrownBy(() -> DatabaseOut.postgres("jdbc:mysql://db/x"))
+                .hasMessageContaining("must start with jdbc:postgresql:");
+        assertThatThrownBy(() -> DatabaseOut.postgres("jdbc:postgresql://db/x?user=a&password=b"))
+                .hasMessageContaining("the URL carries a password")
+                .hasMessageContaining("Secret.fromEnv");
+        assertThatThrownBy(() -> DatabaseOut.postgres("jdbc:postgresql://db/x").table("averages; drop"))
+                .hasMessageContaining("table must be a name or schema.name");
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.flinkkafkaavg.connectors.exactlyonce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.flinkkafkaavg.connectors.DatabaseOut;
+import io.github.flinkkafkaavg.connectors.KafkaIn;
+import io.github.flinkkafkaavg.connectors.KafkaOut;
+import io.github.flinkkafkaavg.connectors.Secret;
+import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
+import io.github.flinkkafkaavg.core.WindowAverage;
+import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
+import io.github.flinkkafkaavg.testkit.ExpectedWindows;
+import io.github.flinkkafkaavg.testkit.TopicReader;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Results into a real PostgreSQL through {@code toDatabase}: 200,000 records of 120 keys and a late tail that
+ * re-fires windows (allowed lateness), task failures between checkpoints (at-least-once replays), and the table's
+ * final content checked row by row against a BigDecimal oracle.
+ */
+class DatabaseOutputITCase {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension(b -> b.user("averages", "pg'pass"));
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    /**
+     * Keys whose records stop after the first 20 s of a 1,000 s input: their newest window fires (and is written)
+     * long before the end, so that the late tail's re-fire of an older window of theirs comes after it — what a
+     * latest-per-key table must not let through.
+     */
+    private static final List<Reading> EARLY = early();
+    /**
+     * Late records at the end of the input, one per key, in the first windows: by the time the source reads them the
+     * watermark has passed those windows by minutes, so each re-fires its windows (within the allowed lateness of 20
+     * minutes), whatever order the partitions were read in.
+     */
+    private static final List<Reading> TAIL = tail();
+    private static final Duration LATENESS = Duration.ofMinutes(20);
+
+    private static String input;
+
+    private static List<Reading> early() {
+        List<Reading> early = new ArrayList<>();
+        for (int j = 0; j < 40; j++) {
+            for (int k = 0; k < 10; k++) {
+                early.add(new Reading("early-" + k, j - 3.25 * k, Instant.ofEpochMilli(Oracle.BASE + 2_000 + 500L * j + k)));
+            }
+        }
+        return early;
+    }
+
+    private static List<Reading> tail() {
+        List<Reading> tail = new ArrayList<>();
+        for (int k = 0; k < ExactlyOnceHarness.KEYS; k++) {
+            tail.add(new Reading("key-" + k, 100.0 + k / 8.0, Instant.ofEpochMilli(Oracle.BASE + 1_000 + 7L * k)));
+        }
+        for (int k = 0; k < 10; k++) {
+            tail.add(new Reading("early-" + k, -50.5 * k, Instant.ofEpochMilli(Oracle.BASE + 1_500 + k)));
+        }
+        return tail;
+    }
+
+    /** The input in the order it is written: the oracle's readings with the early keys among them, then the tail. */
+    private static List<Reading> input() {
+        List<Reading> all = new ArrayList<>(ExactlyOnceHarness.ORACLE.readings);
+        // The oracle's record i has about BASE + 5 i as its time; put each early record where its time falls.
+        for (int e = EARLY.size() - 1; e >= 0; e--) {
+            Reading r = EARLY.get(e);
+            all.add((int) ((r.time().toEpochMilli() - Oracle.BASE) / 5), r);
+        }
+        all.addAll(TAIL);
+        return all;
+    }
+
+    /** Every window of the whole input, late tail included: what the final table must hold. */
+    private static ExpectedWindows expected() {
+        ExpectedWindows expected = new ExpectedWindows(Oracle.WINDOW, Oracle.SLIDE);
+        input().forEach(r -> expected.add(r.sensorId(), r.time().toEpochMilli(), new BigDecimal(r.celsius())));
+        return expected;
+    }
+
+    @BeforeAll
+    static void writeInput() {
+        input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), input());
+    }
+
+    @BeforeEach
+    void resetFailures() {
+        FailingDecoder.reset();
+    }
+
+    @Test
+    void oneRowPerWindowTheLatestReFireWinsAndReplaysLeaveNoDuplicates() throws Exception {
+        String table = "per_window_" + UUID.randomUUID().toString().replace("-", "");
+        String topic = run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table), Set.of(60_000L, 140_000L));
+
+        assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(2);
+        List<Map<String, Object>> rows = POSTGRES.database().query(
+                "SELECT key, window_start, window_end, count, average FROM " + table);
+        ExpectedWindows expected = expected();
+        rows.forEach(r -> expected.observe((String) r.get("key"), (Long) r.get("window_start"),
+                (Long) r.get("window_end"), (Long) r.get("count"), (Double) r.get("average")));
+        expected.assertExactlyOnce();
+        assertThat(rows).hasSize(expected.size());
+
+        // The same results in Kafka show that windows did re-fire: some window has results with different counts.
+        Map<String, Set<Long>> counts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(KAFKA.bootstrapServers(), topic, true)) {
+            WindowAverage<String> a = WindowAverageJson.fromJson(record.value());
+            counts.computeIfAbsent(a.key() + "@" + a.windowStart(), k -> new HashSet<>()).add(a.count());
+        }
+        long reFired = counts.values().stream().filter(c -> c.size() > 1).count();
+        assertThat(reFired).as("windows emitted with several counts: re-fired by the late tail").isPositive();
+    }
+
+    @Test
+    void latestPerKeyKeepsEachKeysNewestWindow() throws Exception {
+        String table = "latest_" + UUID.randomUUID().toString().replace("-", "");
+        run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table).latestPerKey(), Set.of(90_000L));
+
+        assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(1);
+        Map<String, Long> lastTime = new HashMap<>();
+        List<Reading> all = input();
+        for (Reading r : all.subList(0, all.size() - TAIL.size())) {
+            lastTime.merge(r.sensorId(), r.time().toEpochMilli(), Math::max);
+        }
+        List<Map<String, Object>> rows = POSTGRES.database().query(
+                "SELECT key, window_start, window_end, count, average FROM " + table);
+        assertThat(rows).hasSize(lastTime.size());
+        ExpectedWindows expected = expected();
+        for (Map<String, Object> r : rows) {
+            String key = (String) r.get("key");
+            long newestStart = Math.floorDiv(lastTime.get(key), Oracle.SLIDE) * Oracle.SLIDE;
+            assertThat((Long) r.get("window_start")).as("window of %s", key).isEqualTo(newestStart);
+            expected.observe(key, (Long) r.get("window_start"), (Long) r.get("window_end"), (Long) r.get("count"),
+                    (Double) r.get("average"));
+        }
+        assertThat(expected.wrong()).isEmpty();
+        assertThat(expected.duplicated()).isEmpty();
+    }
+
+    /** Runs the pipeline to the end of the input, results to a new topic and to {@code out}; returns the topic. */
+    private static String run(DatabaseOut out, Set<Long> failAt) throws Exception {
+        String topic = "db-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(topic, 3);
+        StreamExecutionEnvironment env = ExactlyOnceHarness.env(2);
+        SlidingAverage.of(new FailingDecoder(failAt))
+                .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
+                .window(Duration.ofMillis(Oracle.WINDOW)).slide(Duration.ofMillis(Oracle.SLIDE))
+                // the input's own disorder (up to 1 s) passes the watermark bound; the tail needs the lateness
+                .maxOutOfOrderness(Duration.ofMillis(2 * Oracle.MAX_DISORDER)).allowedLateness(LATENESS)
+                .fromKafka(KafkaIn.topic(input).bootstrapServers(KAFKA.bootstrapServers())
+                        .groupId("db-" + UUID.randomUUID()).startingAtEarliest().bounded())
+                .toKafka(KafkaOut.topic(topic).atLeastOnce())
+                .toDatabase(out.user("averages").password(Secret.of("pg'pass")).createTableIfMissing())
+                .build(env);
+        env.execute("results into PostgreSQL");
+        return topic;
+    }
+}
