@@ -2,10 +2,12 @@ package io.github.flinkkafkaavg.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.flinkkafkaavg.connectors.Secret;
 import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -32,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The README's first command: an embedded Kafka broker, a sensor data generator, the sensor sliding-average job on
  * a local Flink, and the averages printed as they arrive on the output topic ({@code read_committed}, as any
- * downstream reader of an exactly-once job would read them).
+ * downstream reader of an exactly-once job would read them); with {@code --database} also an embedded PostgreSQL
+ * that the job upserts every window into, its row count and a sample query shown under the live table.
  *
  * <p>Runs until Ctrl-C, or for {@code --duration}; either way it cancels the job and stops the broker, leaving no
  * process or temporary folder behind. Flink and Kafka run in this JVM and one child JVM, for a demo only: this
@@ -53,12 +56,19 @@ public final class Demo {
             "  --slide D        window slide (default 2s)",
             "  --sql            compute the averages with the SQL script sql/sensor-averages.sql (SLIDING_AVERAGE,",
             "                   upsert-kafka) instead of the DataStream job",
+            "  --database       also write every window to an embedded PostgreSQL (one row per sensor and window,",
+            "                   upserted) and show the table's row count and a query next to the live view",
             "  --help           print this help");
 
     private static final String READINGS = "readings";
     private static final String AVERAGES = "averages";
     private static final String DEAD_LETTERS = "readings-dlq";
     private static final String LATE = "readings-late";
+    private static final String TABLE = "sensor_averages";
+    /** The query the live view shows with --database: what a dashboard would ask the table. */
+    static final String SAMPLE_QUERY = "SELECT key AS sensor, to_timestamp(window_end / 1000.0)::time AS window_end,"
+            + " count, round(average::numeric, 3) AS average FROM " + TABLE
+            + " ORDER BY window_end DESC, key LIMIT 3";
     private static final ObjectMapper ROWS = new ObjectMapper();
 
     private Demo() {}
@@ -87,16 +97,21 @@ public final class Demo {
     }
 
     /** The demo's options, each checked; {@code parse} returns null for {@code --help}. */
-    record Options(Duration duration, int rate, int sensors, Duration window, Duration slide, boolean sql) {
+    record Options(Duration duration, int rate, int sensors, Duration window, Duration slide, boolean sql,
+            boolean database) {
         static Options parse(String[] args) {
             Args parsed = Args.parse(args, Set.of("duration", "rate", "sensors", "window", "slide"),
-                    Set.of("help", "sql"));
+                    Set.of("help", "sql", "database"));
             if (parsed.has("help")) {
                 return null;
             }
             Options options = new Options(parsed.getDuration("duration", Duration.ZERO), parsed.getInt("rate", 200),
                     parsed.getInt("sensors", 5), parsed.getDuration("window", Duration.ofSeconds(10)),
-                    parsed.getDuration("slide", Duration.ofSeconds(2)), parsed.has("sql"));
+                    parsed.getDuration("slide", Duration.ofSeconds(2)), parsed.has("sql"), parsed.has("database"));
+            if (options.sql() && options.database()) {
+                throw new IllegalArgumentException("--database writes the DataStream job's windows to PostgreSQL;"
+                        + " it does not combine with --sql");
+            }
             if (options.rate() < 1 || options.sensors() < 1) {
                 throw new IllegalArgumentException("--rate and --sensors must be at least 1, but were "
                         + options.rate() + " and " + options.sensors());
@@ -112,11 +127,6 @@ public final class Demo {
     }
 
     private static void run(Options options) throws Exception {
-        Duration duration = options.duration();
-        int rate = options.rate();
-        int sensors = options.sensors();
-        Duration window = options.window();
-        Duration slide = options.slide();
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -128,6 +138,25 @@ public final class Demo {
             }
         }, "demo-shutdown"));
 
+        if (options.database()) {
+            System.out.println("Starting an embedded PostgreSQL (server binaries from a Maven artifact) ...");
+        }
+        try (EmbeddedPostgres postgres = options.database() ? EmbeddedPostgres.builder().build().start() : null) {
+            if (postgres != null) {
+                System.out.printf("PostgreSQL is up: %s, user %s.%n", postgres.jdbcUrl(), postgres.user());
+            }
+            run(options, postgres, stopped);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static void run(Options options, EmbeddedPostgres postgres, CountDownLatch stopped) throws Exception {
+        Duration duration = options.duration();
+        int rate = options.rate();
+        int sensors = options.sensors();
+        Duration window = options.window();
+        Duration slide = options.slide();
         System.out.println("Starting an embedded Kafka broker (KRaft, child JVM) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -149,11 +178,12 @@ public final class Demo {
             } else {
                 SensorAverageJob.build(env, new SensorAverageJob.Settings(bootstrap, READINGS, AVERAGES,
                         "demo-" + UUID.randomUUID(), window, slide, Duration.ofSeconds(2), Duration.ofSeconds(2), 2,
-                        false, DEAD_LETTERS, LATE, null));
+                        false, DEAD_LETTERS, LATE, null, postgres == null ? null : new SensorAverageJob.Database(
+                                postgres.jdbcUrl(), TABLE, postgres.user(), Secret.of(postgres.password()))));
                 job = env.executeAsync("flink-kafka-avg demo");
-                System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'.%n",
+                System.out.printf("Flink job %s running: %s windows sliding every %s, exactly-once to '%s'%s.%n",
                         job.getJobID(), TimeUtils.formatWithHighestUnit(window), TimeUtils.formatWithHighestUnit(slide),
-                        AVERAGES);
+                        AVERAGES, postgres == null ? "" : " and upserted into the PostgreSQL table " + TABLE);
             }
 
             try (SensorDataGenerator generator = new SensorDataGenerator(bootstrap, READINGS, sensors, rate, 7).start();
@@ -161,7 +191,7 @@ public final class Demo {
                 System.out.printf("Generating %d readings/s for %d sensors. First averages after one window plus a"
                         + " checkpoint (about %d s). %s%n", rate, sensors, window.toSeconds() + 4,
                         duration.isZero() ? "Ctrl-C stops." : "Stopping after " + duration.toSeconds() + " s.");
-                LiveView view = new LiveView(System.console() != null, options.sql());
+                LiveView view = new LiveView(System.console() != null, options.sql(), postgres);
                 long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(250))) {
@@ -183,8 +213,7 @@ public final class Demo {
                 }
             }
         } finally {
-            System.out.println("Stopped the job and the broker.");
-            done.countDown();
+            System.out.println("Stopped the job and the broker" + (postgres == null ? "." : "; stopping PostgreSQL."));
         }
     }
 
@@ -195,6 +224,7 @@ public final class Demo {
     private static final class LiveView {
         private final boolean terminal;
         private final boolean sql;
+        private final EmbeddedPostgres postgres;
         private final Map<String, WindowAverage<String>> latest = new TreeMap<>();
         private final long started = System.nanoTime();
         private long lastRender;
@@ -205,9 +235,10 @@ public final class Demo {
         long deadLetters;
         long late;
 
-        LiveView(boolean terminal, boolean sql) {
+        LiveView(boolean terminal, boolean sql, EmbeddedPostgres postgres) {
             this.terminal = terminal;
             this.sql = sql;
+            this.postgres = postgres;
         }
 
         void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -253,8 +284,27 @@ public final class Demo {
             }
             out.append(String.format(Locale.ROOT, "%nin: %,d readings (%.0f/s)   windows emitted: %,d   late: %,d   dead letters: %,d%n",
                     sent, ratePerSecond, averages, late, deadLetters));
+            if (postgres != null) {
+                out.append(database());
+            }
             System.out.print(out);
             System.out.flush();
+        }
+
+        /** The table's row count and the sample query's rows, as a dashboard would see them. */
+        private String database() {
+            StringBuilder out = new StringBuilder();
+            try {
+                Object rows = postgres.query("SELECT count(*) AS n FROM " + TABLE).get(0).get("n");
+                out.append(String.format(Locale.ROOT, "%nPostgreSQL %s: %,d rows (one per sensor and window)%n  %s%n",
+                        TABLE, (Long) rows, SAMPLE_QUERY));
+                for (Map<String, Object> row : postgres.query(SAMPLE_QUERY)) {
+                    out.append("    ").append(row).append('\n');
+                }
+            } catch (RuntimeException e) {
+                out.append("\nPostgreSQL: ").append(e.getMessage()).append('\n');
+            }
+            return out.toString();
         }
     }
 

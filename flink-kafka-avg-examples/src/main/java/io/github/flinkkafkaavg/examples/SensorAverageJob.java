@@ -1,18 +1,21 @@
 package io.github.flinkkafkaavg.examples;
 
+import io.github.flinkkafkaavg.connectors.DatabaseOut;
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.KafkaSecurity;
+import io.github.flinkkafkaavg.connectors.Secret;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Sensor sliding average: JSON {@link SensorReading}s from Kafka → per-sensor sliding average → JSON
- * {@link WindowAverage}s to Kafka, exactly once.
+ * {@link WindowAverage}s to Kafka, exactly once, and with {@code --jdbc-url} to a PostgreSQL table as well.
  *
  * <pre>
  * flink run flink-kafka-avg-examples-VERSION-sensor-job.jar \
@@ -32,9 +35,15 @@ public final class SensorAverageJob {
             "  --window DURATION           window size, e.g. 60s (default 60s)",
             "  --slide DURATION            how often a window starts, e.g. 5s (default 5s)",
             "  --max-out-of-orderness D    how late a reading may arrive and still count (default 2s)",
-            "  --late-topic NAME           topic for readings too late for every window (default: count and drop)");
+            "  --late-topic NAME           topic for readings too late for every window (default: count and drop)",
+            "  --jdbc-url URL              also write every window to PostgreSQL, e.g. jdbc:postgresql://db:5432/metrics",
+            "                              (one row per sensor and window, upserted; the table is created if missing)",
+            "  --jdbc-table NAME           the table (default sensor_averages)",
+            "  --jdbc-user NAME            the database user",
+            "  --jdbc-password-env VAR     the environment variable holding its password (read on every TaskManager)");
 
-    static final Set<String> OPTIONS = JobOptions.options("window", "slide", "max-out-of-orderness", "late-topic");
+    static final Set<String> OPTIONS = JobOptions.options("window", "slide", "max-out-of-orderness", "late-topic",
+            "jdbc-url", "jdbc-table", "jdbc-user", "jdbc-password-env");
     static final Set<String> FLAGS = JobOptions.FLAGS;
 
     private SensorAverageJob() {}
@@ -73,6 +82,7 @@ public final class SensorAverageJob {
      * @param deadLetterTopic where unreadable readings go, byte for byte; null to count and log them
      * @param lateTopic where readings too late for every window go; null to count and drop them
      * @param security authentication and encryption towards Kafka; null for plaintext
+     * @param database the PostgreSQL table the windows also go to; null for Kafka only
      */
     public record Settings(
             String bootstrapServers,
@@ -87,7 +97,16 @@ public final class SensorAverageJob {
             boolean bounded,
             String deadLetterTopic,
             String lateTopic,
-            KafkaSecurity security) {
+            KafkaSecurity security,
+            Database database) {
+
+        /** The settings without a database. */
+        public Settings(String bootstrapServers, String inputTopic, String outputTopic, String groupId, Duration window,
+                Duration slide, Duration maxOutOfOrderness, Duration checkpointInterval, int parallelism,
+                boolean bounded, String deadLetterTopic, String lateTopic, KafkaSecurity security) {
+            this(bootstrapServers, inputTopic, outputTopic, groupId, window, slide, maxOutOfOrderness,
+                    checkpointInterval, parallelism, bounded, deadLetterTopic, lateTopic, security, null);
+        }
 
         static Settings from(Args args) {
             JobOptions shared = JobOptions.from(args, "readings", "averages", "flink-kafka-avg-sensor");
@@ -104,7 +123,8 @@ public final class SensorAverageJob {
                     shared.bounded(),
                     shared.deadLetterTopic(),
                     args.get("late-topic", null),
-                    shared.security());
+                    shared.security(),
+                    Database.from(args));
             try {
                 WindowSpec.ofSizeAndSlide(settings.window, settings.slide); // the rule's one home, and its words
             } catch (IllegalArgumentException e) {
@@ -112,6 +132,40 @@ public final class SensorAverageJob {
                         + e.getMessage(), e);
             }
             return settings;
+        }
+    }
+
+    /**
+     * A PostgreSQL table for the windows, one row per sensor and window.
+     *
+     * @param url the JDBC URL
+     * @param table the table, created if missing
+     * @param user the user, or null
+     * @param password its password, or null
+     */
+    public record Database(String url, String table, String user, Secret password) {
+
+        static Database from(Args args) {
+            String url = args.get("jdbc-url", null);
+            if (url == null) {
+                for (String option : List.of("jdbc-table", "jdbc-user", "jdbc-password-env")) {
+                    if (args.get(option, null) != null) {
+                        throw new IllegalArgumentException("--" + option + " needs --jdbc-url");
+                    }
+                }
+                return null;
+            }
+            String passwordEnv = args.get("jdbc-password-env", null);
+            return new Database(url, args.get("jdbc-table", "sensor_averages"), args.get("jdbc-user", null),
+                    passwordEnv == null ? null : Secret.fromEnv(passwordEnv));
+        }
+
+        DatabaseOut out() {
+            DatabaseOut out = DatabaseOut.postgres(url).table(table).createTableIfMissing();
+            if (user != null) {
+                out = out.user(user);
+            }
+            return password == null ? out : out.password(password);
         }
     }
 
@@ -146,6 +200,9 @@ public final class SensorAverageJob {
         }
         if (s.lateTopic != null) {
             job = job.lateRecords(KafkaOut.topic(s.lateTopic));
+        }
+        if (s.database != null) {
+            job = job.toDatabase(s.database.out());
         }
         job.build(env);
     }

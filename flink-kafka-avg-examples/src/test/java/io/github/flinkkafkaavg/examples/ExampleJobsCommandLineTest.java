@@ -23,7 +23,8 @@ class ExampleJobsCommandLineTest {
 
     static Stream<Arguments> jobs() {
         return Stream.of(
-                Arguments.of("sensor", (Main) SensorAverageJob::main, List.of("--window", "--slide", "--late-topic")),
+                Arguments.of("sensor", (Main) SensorAverageJob::main, List.of("--window", "--slide", "--late-topic",
+                        "--jdbc-url", "--jdbc-table", "--jdbc-user", "--jdbc-password-env")),
                 Arguments.of("counts", (Main) WindowedCountJob::main, List.of("--window", "--slide")),
                 Arguments.of("moving", (Main) MovingAverageJob::main, List.of("--last-n", "--emit-only-when-full")),
                 Arguments.of("pricing", (Main) DynamicPricingJob::main,
@@ -71,6 +72,19 @@ class ExampleJobsCommandLineTest {
                 .hasMessageContaining("--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, but was GSSAPI");
         assertThatThrownBy(() -> SensorAverageJob.main(new String[] {"--sasl-password", "hunter2"}))
                 .hasMessageContaining("unknown option --sasl-password");
+        assertThatThrownBy(() -> SensorAverageJob.main(new String[] {"--jdbc-user", "flink"}))
+                .hasMessageContaining("--jdbc-user needs --jdbc-url");
+    }
+
+    @Test
+    void theDatabaseOptionsBecomeATableWithAPasswordFromTheEnvironment() {
+        SensorAverageJob.Database db = SensorAverageJob.Settings.from(Args.parse(new String[] {
+            "--jdbc-url", "jdbc:postgresql://db:5432/metrics", "--jdbc-user", "flink", "--jdbc-password-env", "PG_PW"},
+                SensorAverageJob.OPTIONS, SensorAverageJob.FLAGS)).database();
+        assertThat(db.url()).isEqualTo("jdbc:postgresql://db:5432/metrics");
+        assertThat(db.table()).isEqualTo("sensor_averages");
+        assertThat(db.user()).isEqualTo("flink");
+        assertThat(db.password()).hasToString("Secret(env PG_PW)");
     }
 
     private static Args args(String... args) {

@@ -28,6 +28,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.github.flinkkafkaavg.connectors.Secret;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgres;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
 
 class SensorAverageJobITCase {
 
@@ -37,6 +40,9 @@ class SensorAverageJobITCase {
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -82,6 +88,40 @@ class SensorAverageJobITCase {
             BigDecimal exactAverage = e.sum.divide(BigDecimal.valueOf(e.count), MathContext.DECIMAL128);
             assertThat(relativeError(a.average(), exactAverage)).as(id).isLessThan(1e-12);
         });
+    }
+
+    /** With {@code --jdbc-url} every window is also one row of a real PostgreSQL table, equal to the oracle's. */
+    @Test
+    void withADatabaseEveryWindowIsAlsoARowInPostgres() throws Exception {
+        String input = "readings-" + UUID.randomUUID();
+        String output = "averages-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(input, 2);
+        KAFKA.cluster().createTopic(output, 2);
+        List<SensorReading> readings = generate(new Random(7), 2_000, 5);
+        produceJson(input, readings);
+
+        EmbeddedPostgres db = POSTGRES.database();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SensorAverageJob.build(env, new SensorAverageJob.Settings(KAFKA.bootstrapServers(), input, output,
+                "it-" + UUID.randomUUID(), Duration.ofMillis(WINDOW), Duration.ofMillis(SLIDE),
+                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null, null,
+                new SensorAverageJob.Database(db.jdbcUrl(), "sensor_averages", db.user(), Secret.of(db.password()))));
+        env.execute("sensor average IT, with PostgreSQL");
+
+        Map<String, Expected> expected = expected(readings, WINDOW, SLIDE);
+        List<Map<String, Object>> rows = db.query("SELECT * FROM sensor_averages");
+        assertThat(rows).hasSize(expected.size());
+        for (Map<String, Object> row : rows) {
+            String id = id((String) row.get("key"), (Long) row.get("window_start"));
+            Expected e = expected.get(id);
+            assertThat(e).as("a window of the oracle: %s", row).isNotNull();
+            assertThat((Long) row.get("window_end")).isEqualTo((Long) row.get("window_start") + WINDOW);
+            assertThat((Long) row.get("count")).as(id).isEqualTo(e.count);
+            assertThat((Double) row.get("min")).as(id).isEqualTo(e.min);
+            assertThat((Double) row.get("max")).as(id).isEqualTo(e.max);
+            BigDecimal exactAverage = e.sum.divide(BigDecimal.valueOf(e.count), MathContext.DECIMAL128);
+            assertThat(relativeError((Double) row.get("average"), exactAverage)).as(id).isLessThan(1e-12);
+        }
     }
 
     /** Readings of a few sensors, one every ~10 ms of event time, shuffled within the watermark bound. */
