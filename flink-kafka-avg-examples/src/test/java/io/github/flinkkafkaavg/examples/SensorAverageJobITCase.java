@@ -52,19 +52,8 @@ class SensorAverageJobITCase {
 
     @Test
     void slidingAveragesReachKafkaExactlyOnceAndEqualAnIndependentComputation() throws Exception {
-        String input = "readings-" + UUID.randomUUID();
-        String output = "averages-" + UUID.randomUUID();
-        KAFKA.cluster().createTopic(input, 2);
-        KAFKA.cluster().createTopic(output, 2);
-
         List<SensorReading> readings = generate(new Random(42), 3_000, 7);
-        produceJson(input, readings);
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SensorAverageJob.build(env, new SensorAverageJob.Settings(KAFKA.bootstrapServers(), input, output,
-                "it-" + UUID.randomUUID(), Duration.ofMillis(WINDOW), Duration.ofMillis(SLIDE),
-                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null, null));
-        env.execute("sensor average IT");
+        String output = run(readings, null);
 
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(KAFKA.bootstrapServers(), output, true);
         Map<String, Expected> expected = expected(readings, WINDOW, SLIDE);
@@ -81,32 +70,16 @@ class SensorAverageJobITCase {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach((id, e) -> {
             WindowAverage<String> a = actual.get(id);
-            assertThat(a.windowEnd()).isEqualTo(a.windowStart() + WINDOW);
-            assertThat(a.count()).as(id).isEqualTo(e.count);
-            assertThat(a.min()).as(id).isEqualTo(e.min);
-            assertThat(a.max()).as(id).isEqualTo(e.max);
-            BigDecimal exactAverage = e.sum.divide(BigDecimal.valueOf(e.count), MathContext.DECIMAL128);
-            assertThat(relativeError(a.average(), exactAverage)).as(id).isLessThan(1e-12);
+            assertWindow(id, e, a.windowStart(), a.windowEnd(), a.count(), a.min(), a.max(), a.average());
         });
     }
 
     /** With {@code --jdbc-url} every window is also one row of a real PostgreSQL table, equal to the oracle's. */
     @Test
     void withADatabaseEveryWindowIsAlsoARowInPostgres() throws Exception {
-        String input = "readings-" + UUID.randomUUID();
-        String output = "averages-" + UUID.randomUUID();
-        KAFKA.cluster().createTopic(input, 2);
-        KAFKA.cluster().createTopic(output, 2);
         List<SensorReading> readings = generate(new Random(7), 2_000, 5);
-        produceJson(input, readings);
-
         EmbeddedPostgres db = POSTGRES.database();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SensorAverageJob.build(env, new SensorAverageJob.Settings(KAFKA.bootstrapServers(), input, output,
-                "it-" + UUID.randomUUID(), Duration.ofMillis(WINDOW), Duration.ofMillis(SLIDE),
-                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null, null,
-                new SensorAverageJob.Database(db.jdbcUrl(), "sensor_averages", db.user(), Secret.of(db.password()))));
-        env.execute("sensor average IT, with PostgreSQL");
+        run(readings, new SensorAverageJob.Database(db.jdbcUrl(), "sensor_averages", db.user(), Secret.of(db.password())));
 
         Map<String, Expected> expected = expected(readings, WINDOW, SLIDE);
         List<Map<String, Object>> rows = db.query("SELECT * FROM sensor_averages");
@@ -115,13 +88,35 @@ class SensorAverageJobITCase {
             String id = id((String) row.get("key"), (Long) row.get("window_start"));
             Expected e = expected.get(id);
             assertThat(e).as("a window of the oracle: %s", row).isNotNull();
-            assertThat((Long) row.get("window_end")).isEqualTo((Long) row.get("window_start") + WINDOW);
-            assertThat((Long) row.get("count")).as(id).isEqualTo(e.count);
-            assertThat((Double) row.get("min")).as(id).isEqualTo(e.min);
-            assertThat((Double) row.get("max")).as(id).isEqualTo(e.max);
-            BigDecimal exactAverage = e.sum.divide(BigDecimal.valueOf(e.count), MathContext.DECIMAL128);
-            assertThat(relativeError((Double) row.get("average"), exactAverage)).as(id).isLessThan(1e-12);
+            assertWindow(id, e, (Long) row.get("window_start"), (Long) row.get("window_end"), (Long) row.get("count"),
+                    (Double) row.get("min"), (Double) row.get("max"), (Double) row.get("average"));
         }
+    }
+
+    /** Writes {@code readings} to a new topic and runs the job over them, bounded; returns the output topic. */
+    private static String run(List<SensorReading> readings, SensorAverageJob.Database database) throws Exception {
+        String input = "readings-" + UUID.randomUUID();
+        String output = "averages-" + UUID.randomUUID();
+        KAFKA.cluster().createTopic(input, 2);
+        KAFKA.cluster().createTopic(output, 2);
+        produceJson(input, readings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SensorAverageJob.build(env, new SensorAverageJob.Settings(KAFKA.bootstrapServers(), input, output,
+                "it-" + UUID.randomUUID(), Duration.ofMillis(WINDOW), Duration.ofMillis(SLIDE),
+                Duration.ofMillis(MAX_DISORDER), Duration.ofMillis(300), 2, true, null, null, null, database));
+        env.execute("sensor average IT");
+        return output;
+    }
+
+    /** One result against its window of the oracle: exact count, min and max, average within 1e-12. */
+    private static void assertWindow(String id, Expected e, long start, long end, long count, double min, double max,
+            double average) {
+        assertThat(end).as(id).isEqualTo(start + WINDOW);
+        assertThat(count).as(id).isEqualTo(e.count);
+        assertThat(min).as(id).isEqualTo(e.min);
+        assertThat(max).as(id).isEqualTo(e.max);
+        BigDecimal exactAverage = e.sum.divide(BigDecimal.valueOf(e.count), MathContext.DECIMAL128);
+        assertThat(relativeError(average, exactAverage)).as(id).isLessThan(1e-12);
     }
 
     /** Readings of a few sensors, one every ~10 ms of event time, shuffled within the watermark bound. */
