@@ -19,4 +19,17 @@ public final class Stats {
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
+
+    /**
+     * A percentile by nearest rank: the smallest value with at least {@code q} of the values at or below it — a value
+     * the run measured, never an interpolation.
+     *
+     * @param sorted the values, ascending, at least one
+     * @param q the fraction, e.g. 0.99
+     * @return the value
+     */
+    public static long percentile(long[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
 }

@@ -1,5 +1,7 @@
 package io.github.flinkkafkaavg.benchmarks.job;
 
+import io.github.flinkkafkaavg.benchmarks.common.Stats;
+
 import io.github.flinkkafkaavg.examples.Args;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,8 +201,7 @@ public final class LatencyBenchmark {
 
     /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
     static double percentile(long[] sortedNanos, double q) {
-        int rank = (int) Math.ceil(q * sortedNanos.length);
-        return sortedNanos[Math.max(0, rank - 1)] / 1e6;
+        return Stats.percentile(sortedNanos, q) / 1e6;
     }
 
     private static String markdown(List<Latencies> all, Duration window, Duration slide, long rate, int jitter,
