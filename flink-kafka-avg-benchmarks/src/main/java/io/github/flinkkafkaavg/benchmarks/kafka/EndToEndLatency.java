@@ -6,6 +6,7 @@ import io.github.flinkkafkaavg.benchmarks.common.Stats;
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
+import io.github.flinkkafkaavg.examples.Args;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,7 +138,7 @@ public final class EndToEndLatency {
      * @throws Exception when the broker or a job fails
      */
     public static List<Latencies> measure(String... args) throws Exception {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = Args.parse(args, OPTIONS, Set.of("smoke")).values();
         boolean smoke = o.containsKey("smoke");
         Settings s = new Settings(num(o, "keys", smoke ? 20 : 1000), num(o, "rate", smoke ? 500 : 5000),
                 num(o, "seconds", smoke ? 8 : 40), num(o, "warmup-seconds", smoke ? 3 : 15),
@@ -403,22 +403,6 @@ public final class EndToEndLatency {
                     l.percentile(99), l.millis().length == 0 ? -1 : l.millis()[l.millis().length - 1]));
         }
         return md.toString();
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--smoke")) {
-                o.put("smoke", "");
-                continue;
-            }
-            if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2)) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value: " + a + "\n" + HELP);
-            }
-            o.put(a.substring(2), args[++i]);
-        }
-        return o;
     }
 
     private static int num(Map<String, String> o, String name, int fallback) {
