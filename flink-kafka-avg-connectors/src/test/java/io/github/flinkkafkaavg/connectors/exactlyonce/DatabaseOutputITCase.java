@@ -15,6 +15,7 @@ import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,19 +25,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Results into a real PostgreSQL through {@code toDatabase}: 200,000 records of 120 keys and a late tail that
  * re-fires windows (allowed lateness), task failures between checkpoints (at-least-once replays), and the table's
  * final content checked row by row against a BigDecimal oracle.
+ *
+ * <p>The tail is written only after the job's results show that the watermark has passed the end of the main
+ * input, so every tail record is late, whatever order the source read its partitions in: the watermark is the
+ * minimum over all splits, and with the tail already in the topic one partition could be read to its end (tail
+ * included) while another still held the watermark at the start, leaving no window to re-fire.
  */
 class DatabaseOutputITCase {
 
@@ -57,14 +66,11 @@ class DatabaseOutputITCase {
      */
     private static final List<Reading> EARLY = early();
     /**
-     * Late records at the end of the input, one per key, in the first windows: by the time the source reads them the
-     * watermark has passed those windows by minutes, so each re-fires its windows (within the allowed lateness of 20
-     * minutes), whatever order the partitions were read in.
+     * Late records, one per key, in the first windows, written once the watermark has passed the main input: each
+     * re-fires its windows (within the allowed lateness of 20 minutes).
      */
     private static final List<Reading> TAIL = tail();
     private static final Duration LATENESS = Duration.ofMinutes(20);
-
-    private static String input;
 
     private static List<Reading> early() {
         List<Reading> early = new ArrayList<>();
@@ -87,14 +93,20 @@ class DatabaseOutputITCase {
         return tail;
     }
 
-    /** The input in the order it is written: the oracle's readings with the early keys among them, then the tail. */
-    private static List<Reading> input() {
+    /** The input before the tail: the oracle's readings with the early keys among them, in time order. */
+    private static List<Reading> main() {
         List<Reading> all = new ArrayList<>(ExactlyOnceHarness.ORACLE.readings);
         // The oracle's record i has about BASE + 5 i as its time; put each early record where its time falls.
         for (int e = EARLY.size() - 1; e >= 0; e--) {
             Reading r = EARLY.get(e);
             all.add((int) ((r.time().toEpochMilli() - Oracle.BASE) / 5), r);
         }
+        return all;
+    }
+
+    /** The whole input, the main part and then the tail. */
+    private static List<Reading> input() {
+        List<Reading> all = main();
         all.addAll(TAIL);
         return all;
     }
@@ -106,20 +118,15 @@ class DatabaseOutputITCase {
         return expected;
     }
 
-    @BeforeAll
-    static void writeInput() {
-        input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), input());
-    }
-
     @BeforeEach
     void resetFailures() {
         FailingDecoder.reset();
     }
 
     @Test
-    void oneRowPerWindowTheLatestReFireWinsAndReplaysLeaveNoDuplicates() throws Exception {
+    void oneRowPerWindowTheLatestReFireWinsAndReplaysLeaveNoDuplicates(@TempDir Path savepoints) throws Exception {
         String table = "per_window_" + UUID.randomUUID().toString().replace("-", "");
-        String topic = run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table), Set.of(60_000L, 140_000L));
+        String topic = run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table), Set.of(60_000L, 140_000L), savepoints);
 
         assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(2);
         List<Map<String, Object>> rows = POSTGRES.database().query(
@@ -130,25 +137,21 @@ class DatabaseOutputITCase {
         expected.assertExactlyOnce();
         assertThat(rows).hasSize(expected.size());
 
-        // The same results in Kafka show that windows did re-fire: some window has results with different counts.
-        Map<String, Set<Long>> counts = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(KAFKA.bootstrapServers(), topic, true)) {
-            WindowAverage<String> a = WindowAverageJson.fromJson(record.value());
-            counts.computeIfAbsent(a.key() + "@" + a.windowStart(), k -> new HashSet<>()).add(a.count());
+        // The same results in Kafka show each tail record's window emitted twice: before the tail, and re-fired.
+        Map<String, Set<Long>> counts = countsPerWindow(topic);
+        for (Reading r : TAIL) {
+            assertThat(counts.get(lastWindowOf(r))).as("counts emitted for %s", lastWindowOf(r)).hasSize(2);
         }
-        long reFired = counts.values().stream().filter(c -> c.size() > 1).count();
-        assertThat(reFired).as("windows emitted with several counts: re-fired by the late tail").isPositive();
     }
 
     @Test
-    void latestPerKeyKeepsEachKeysNewestWindow() throws Exception {
+    void latestPerKeyKeepsEachKeysNewestWindow(@TempDir Path savepoints) throws Exception {
         String table = "latest_" + UUID.randomUUID().toString().replace("-", "");
-        run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table).latestPerKey(), Set.of(90_000L));
+        run(DatabaseOut.postgres(POSTGRES.database().jdbcUrl()).table(table).latestPerKey(), Set.of(90_000L), savepoints);
 
         assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(1);
         Map<String, Long> lastTime = new HashMap<>();
-        List<Reading> all = input();
-        for (Reading r : all.subList(0, all.size() - TAIL.size())) {
+        for (Reading r : main()) {
             lastTime.merge(r.sensorId(), r.time().toEpochMilli(), Math::max);
         }
         List<Map<String, Object>> rows = POSTGRES.database().query(
@@ -166,8 +169,14 @@ class DatabaseOutputITCase {
         assertThat(expected.duplicated()).isEmpty();
     }
 
-    /** Runs the pipeline to the end of the input, results to a new topic and to {@code out}; returns the topic. */
-    private static String run(DatabaseOut out, Set<Long> failAt) throws Exception {
+    /**
+     * Runs the pipeline over a new input topic, results to a new topic and to {@code out}; returns the topic. The
+     * main input first; once a result shows that the watermark has passed its end (both injected failures are
+     * behind by then: only the attempt after them reads that far), the tail; once the tail's re-fires are out, a
+     * stop with drain closes the last windows as the end of a bounded input would.
+     */
+    private static String run(DatabaseOut out, Set<Long> failAt, Path savepoints) throws Exception {
+        String input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), main());
         String topic = "db-" + UUID.randomUUID();
         KAFKA.cluster().createTopic(topic, 3);
         StreamExecutionEnvironment env = ExactlyOnceHarness.env(2);
@@ -177,11 +186,58 @@ class DatabaseOutputITCase {
                 // the input's own disorder (up to 1 s) passes the watermark bound; the tail needs the lateness
                 .maxOutOfOrderness(Duration.ofMillis(2 * Oracle.MAX_DISORDER)).allowedLateness(LATENESS)
                 .fromKafka(KafkaIn.topic(input).bootstrapServers(KAFKA.bootstrapServers())
-                        .groupId("db-" + UUID.randomUUID()).startingAtEarliest().bounded())
+                        .groupId("db-" + UUID.randomUUID()).startingAtEarliest())
                 .toKafka(KafkaOut.topic(topic).atLeastOnce())
                 .toDatabase(out.user("averages").password(Secret.of("pg'pass")).createTableIfMissing())
                 .build(env);
-        env.execute("results into PostgreSQL");
+        JobClient job = env.executeAsync("results into PostgreSQL");
+        try {
+            long mainEnd = main().stream().mapToLong(r -> r.time().toEpochMilli()).max().orElseThrow();
+            awaitOutput(topic, "a window ending within 10 s of the main input's end",
+                    counts -> counts.keySet().stream().anyMatch(w -> windowEnd(w) >= mainEnd - 10_000));
+            ExactlyOnceHarness.appendInput(KAFKA.cluster(), input, TAIL);
+            awaitOutput(topic, "each tail record's window re-fired",
+                    counts -> TAIL.stream().allMatch(r -> counts.getOrDefault(lastWindowOf(r), Set.of()).size() > 1));
+            ExactlyOnceHarness.stopWithSavepoint(job, savepoints, true);
+            job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(1, TimeUnit.MINUTES);
+            }
+        }
         return topic;
+    }
+
+    /** Reads the results in {@code topic} until {@code done} holds for the counts per window, bounded. */
+    private static void awaitOutput(String topic, String what, Predicate<Map<String, Set<Long>>> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!done.test(countsPerWindow(topic))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the results in " + topic + " did not show " + what + " within 3 minutes");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The counts each window was emitted with, by "key@start@end". */
+    private static Map<String, Set<Long>> countsPerWindow(String topic) {
+        Map<String, Set<Long>> counts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(KAFKA.bootstrapServers(), topic, true)) {
+            WindowAverage<String> a = WindowAverageJson.fromJson(record.value());
+            counts.computeIfAbsent(a.key() + "@" + a.windowStart() + "@" + a.windowEnd(), k -> new HashSet<>())
+                    .add(a.count());
+        }
+        return counts;
+    }
+
+    /** The newest window holding {@code r}, as {@link #countsPerWindow} names it. */
+    private static String lastWindowOf(Reading r) {
+        long start = Math.floorDiv(r.time().toEpochMilli(), Oracle.SLIDE) * Oracle.SLIDE;
+        return r.sensorId() + "@" + start + "@" + (start + Oracle.WINDOW);
+    }
+
+    private static long windowEnd(String window) {
+        return Long.parseLong(window.substring(window.lastIndexOf('@') + 1));
     }
 }

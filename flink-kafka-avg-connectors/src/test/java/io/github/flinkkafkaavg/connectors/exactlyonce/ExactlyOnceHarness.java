@@ -6,17 +6,21 @@ import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.connectors.serde.Reading;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import io.github.flinkkafkaavg.testkit.TopicReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,6 +55,12 @@ final class ExactlyOnceHarness {
     static String writeInput(EmbeddedKafka kafka, List<Reading> readings) {
         String topic = "input-" + UUID.randomUUID();
         kafka.createTopic(topic, 4);
+        appendInput(kafka, topic, readings);
+        return topic;
+    }
+
+    /** Appends {@code readings}, in order and keyed by sensor, to the existing {@code topic}. */
+    static void appendInput(EmbeddedKafka kafka, String topic, List<Reading> readings) {
         Properties props = kafka.clientProperties();
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -69,7 +79,6 @@ final class ExactlyOnceHarness {
         if (failed.get() != null) {
             throw new IllegalStateException("could not write the input to " + topic, failed.get());
         }
-        return topic;
     }
 
     static StreamExecutionEnvironment env(int parallelism) {
@@ -188,6 +197,25 @@ final class ExactlyOnceHarness {
             report.append("(could not describe the transactions: ").append(e).append(')');
         }
         return report.toString();
+    }
+
+    /**
+     * Stop-with-savepoint needs every task running; on a loaded machine the first records can be decoded while a
+     * downstream task is still being deployed. Flink then refuses the savepoint, and the test asks again. With
+     * {@code drain} the sources end their input first (the watermark goes to the end of time), as a bounded job would.
+     */
+    static String stopWithSavepoint(JobClient job, Path savepoints, boolean drain) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return job.stopWithSavepoint(drain, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 50 || !String.valueOf(e.getMessage()).contains("Not all required tasks are currently running")) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     static List<Long> sorted(Set<Long> s) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -51,7 +50,7 @@ class RescaleFromSavepointITCase {
         ExactlyOnceHarness.buildUnbounded(first, KAFKA.bootstrapServers(), input, out);
         JobClient job = first.executeAsync("before the savepoint");
         ExactlyOnceHarness.awaitDecoded(30_000, Duration.ofSeconds(60)); // early: the stop must land mid-stream
-        String savepoint = stopWithSavepoint(job, savepoints);
+        String savepoint = ExactlyOnceHarness.stopWithSavepoint(job, savepoints, false);
         long decodedBefore = FailingDecoder.DECODED.get();
         assertThat(decodedBefore).as("stopped mid-stream").isLessThan(ExactlyOnceHarness.RECORDS);
 
@@ -65,23 +64,5 @@ class RescaleFromSavepointITCase {
         }
 
         ExactlyOnceHarness.assertOutputExactlyOnce(KAFKA.bootstrapServers(), output);
-    }
-
-    /**
-     * Stop-with-savepoint needs every task running; on a loaded machine the first records can be decoded while a
-     * downstream task is still being deployed. Flink then refuses the savepoint, and the test asks again.
-     */
-    private static String stopWithSavepoint(JobClient job, Path savepoints) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(2, TimeUnit.MINUTES);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (attempt == 50 || !String.valueOf(e.getMessage()).contains("Not all required tasks are currently running")) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 }
