@@ -1,7 +1,6 @@
 package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -31,9 +30,8 @@ import java.util.regex.Pattern;
  * checkpoint completes, with up to 3 retries of a failed batch. Instances are immutable.
  */
 @PublicEvolving
-public final class DatabaseOut implements Serializable {
+public final class DatabaseOut {
 
-    private static final long serialVersionUID = 1L;
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
     /** What the table keeps. */

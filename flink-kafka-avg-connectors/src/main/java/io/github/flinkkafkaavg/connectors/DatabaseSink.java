@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -118,17 +117,21 @@ final class DatabaseSink {
             return;
         }
         try (Connection c = connect(out.url, out.user, password)) {
-            String[] parts = out.table.toLowerCase(Locale.ROOT).split("\\.");
-            String schema = parts.length == 2 ? parts[0] : null;
-            String name = parts[parts.length - 1];
-            DatabaseMetaData meta = c.getMetaData();
-            Map<String, String> found = new LinkedHashMap<>();
-            try (ResultSet cols = meta.getColumns(null, schema, name, null)) {
-                while (cols.next()) {
-                    found.put(cols.getString("COLUMN_NAME"), cols.getString("TYPE_NAME"));
+            // The table the upsert will write to: an unqualified name is the first one on the search_path, as
+            // PostgreSQL resolves it, not any table of that name in any schema.
+            String schema = null;
+            String name = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+                ps.setString(1, out.table);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (r.next()) {
+                        schema = r.getString(1);
+                        name = r.getString(2);
+                    }
                 }
             }
-            if (found.isEmpty()) {
+            if (name == null) {
                 if (out.createTableIfMissing) {
                     try (Statement s = c.createStatement()) {
                         s.execute(createTable(out));
@@ -138,6 +141,13 @@ final class DatabaseSink {
                 problems.add("toDatabase: the table " + out.table + " does not exist in " + out.url + ": create it with "
                         + createTable(out) + " or call .createTableIfMissing()");
                 return;
+            }
+            DatabaseMetaData meta = c.getMetaData();
+            Map<String, String> found = new LinkedHashMap<>();
+            try (ResultSet cols = meta.getColumns(null, pattern(meta, schema), pattern(meta, name), null)) {
+                while (cols.next()) {
+                    found.put(cols.getString("COLUMN_NAME"), cols.getString("TYPE_NAME"));
+                }
             }
             List<String> wrong = new ArrayList<>();
             COLUMNS.forEach((column, type) -> {
@@ -162,6 +172,12 @@ final class DatabaseSink {
             problems.add("toDatabase: cannot use " + out.url + (out.user == null ? "" : " as user " + out.user) + ": "
                     + e.getMessage() + " (SQLState " + e.getSQLState() + ")" + hint(e.getSQLState()));
         }
+    }
+
+    /** {@code name} as a metadata search pattern that matches only itself ({@code _} is a wildcard there). */
+    private static String pattern(DatabaseMetaData meta, String name) throws SQLException {
+        String escape = meta.getSearchStringEscape();
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     private static String hint(String sqlState) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.flinkkafkaavg.connectors.serde.Reading;
+import io.github.flinkkafkaavg.core.WindowSpec;
+import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
+import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +92,33 @@ class DatabaseOutChecksITCase {
                 .hasMessageContaining("ALTER TABLE " + noKey + " ADD PRIMARY KEY (key, window_start, window_end)");
     }
 
+    /**
+     * An unqualified name is the table PostgreSQL will write to, the first of that name on the search path: a table
+     * of the same name in another schema neither stands in for a missing one nor mixes its columns into the check.
+     */
+    @Test
+    void anUnqualifiedNameIsCheckedAsTheSearchPathResolvesIt() {
+        String t = name();
+        String columns = " (key text, window_start bigint, window_end bigint, count bigint, average double precision,"
+                + " sum double precision, min double precision, max double precision,"
+                + " PRIMARY KEY (key, window_start, window_end))";
+        POSTGRES.database().execute("CREATE SCHEMA IF NOT EXISTS elsewhere");
+        POSTGRES.database().execute("GRANT USAGE ON SCHEMA elsewhere TO app");
+        POSTGRES.database().execute("CREATE TABLE elsewhere." + t + columns);
+        POSTGRES.database().execute("GRANT ALL ON elsewhere." + t + " TO app");
+        assertThatThrownBy(() -> apply(table(t))).hasMessageContaining("the table " + t + " does not exist");
+        apply(table("elsewhere." + t));
+
+        String other = name();
+        POSTGRES.database().execute("CREATE TABLE " + other + columns);
+        POSTGRES.database().execute("GRANT ALL ON " + other + " TO app");
+        POSTGRES.database().execute("CREATE TABLE elsewhere." + other + " (key bigint, window_start timestamptz)");
+        POSTGRES.database().execute("GRANT ALL ON elsewhere." + other + " TO app");
+        apply(table(other));
+        assertThatThrownBy(() -> apply(table("elsewhere." + other)))
+                .hasMessageContaining("window_start is timestamptz, not bigint");
+    }
+
     @Test
     void aWrongPasswordOrAnUnsetVariableIsNamedWithoutThePassword() {
         assertThatThrownBy(() -> apply(table(name()).password(Secret.of("wrong"))))
@@ -100,18 +130,26 @@ class DatabaseOutChecksITCase {
                 .hasMessageContaining("the environment variable FKA_NO_SUCH_PASSWORD_VARIABLE with the password is not set");
     }
 
-    /** The table holds exactly what the job emitted, bit for bit, at the ends of the double range too. */
+    /**
+     * The table holds exactly what the job emitted, bit for bit, at the ends of the double range too, and its bigint
+     * columns hold windows at the last event time the engine can window (ending near {@code Long.MAX_VALUE}) and
+     * windows starting before 1970. (Earlier times are dead letters before any sink: the builder refuses results
+     * with a negative timestamp, see docs/concepts.md.)
+     */
     @Test
-    void extremeValuesArriveExactly() throws Exception {
+    void extremeValuesAndTimesArriveExactly() throws Exception {
         String t = name();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
+        EventTimeLimits limits = new SlidingWindowEngine(List.of(WindowSpec.ofSizeAndSlide(Duration.ofSeconds(10),
+                Duration.ofSeconds(5))), 0).windowableTimes();
+        List<Reading> input = new ArrayList<>();
         double[] values = {Double.MAX_VALUE, -Double.MAX_VALUE, 1.7e308, 1.7e308, Double.MIN_VALUE, -Double.MIN_NORMAL / 3};
         String[] keys = {"max", "-max", "overflow", "overflow", "subnormal", "-subnormal"};
-        List<Reading> input = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             input.add(new Reading(keys[i], values[i], Instant.ofEpochMilli(1_000 + i)));
         }
+        input.add(new Reading("last-windowable", 7.0, Instant.ofEpochMilli(limits.latest())));
         DataStream<Reading> readings = env.fromData(input)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forMonotonousTimestamps()
                         .withTimestampAssigner((r, ts) -> r.time().toEpochMilli()));
@@ -123,7 +161,9 @@ class DatabaseOutChecksITCase {
                 .apply(readings).results().executeAndCollect()) {
             results.forEachRemaining(emitted::add);
         }
-        assertThat(emitted).hasSize(10).anyMatch(r -> r.sum() == Double.POSITIVE_INFINITY && r.average() == 1.7e308);
+        assertThat(emitted).hasSize(12)
+                .anyMatch(r -> r.windowStart() < 0).anyMatch(r -> r.windowEnd() > Long.MAX_VALUE / 2)
+                .anyMatch(r -> r.sum() == Double.POSITIVE_INFINITY && r.average() == 1.7e308);
         List<String> expected = emitted.stream().map(r -> row(r.key(), r.windowStart(), r.windowEnd(), r.count(),
                 r.average(), r.sum(), r.min(), r.max())).toList();
         List<String> stored = POSTGRES.database().query("SELECT * FROM " + t).stream().map(r -> row(
