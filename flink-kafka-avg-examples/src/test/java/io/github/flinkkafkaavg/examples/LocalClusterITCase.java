@@ -7,6 +7,7 @@ import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.examples.cluster.LocalFlinkCluster;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
+import io.github.flinkkafkaavg.testkit.EmbeddedPostgresExtension;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
 import java.io.IOException;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The sensor job's shaded JAR, unchanged, on a real standalone cluster: a JobManager and two TaskManagers as separate
  * JVMs started from Flink's jars, the job submitted with Flink's CLI at parallelism 2 against a broker in its own
  * JVM. Mid-run one TaskManager is killed with SIGKILL; the job must recover from its last checkpoint, and the
- * read_committed output must still hold every window exactly once, as a BigDecimal computation says.
+ * read_committed output must still hold every window exactly once, as a BigDecimal computation says. With
+ * {@code --jdbc-url} the same JAR also writes to a real PostgreSQL, its password read from an environment variable
+ * set on each process as a deployment would: the table must hold the same windows, one row each.
  */
 class LocalClusterITCase {
 
@@ -46,6 +49,9 @@ class LocalClusterITCase {
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension(b -> b.user("averages", "cluster-pw"));
 
     @Test
     void theSensorJobJarRunsOnAStandaloneClusterAndSurvivesLosingATaskManager() throws Exception {
@@ -61,10 +67,12 @@ class LocalClusterITCase {
         try (LocalFlinkCluster cluster = LocalFlinkCluster.start(2, 2, Map.of(
                 "restart-strategy.type", "fixed-delay",
                 "restart-strategy.fixed-delay.attempts", "30",
-                "restart-strategy.fixed-delay.delay", "2 s"))) {
+                "restart-strategy.fixed-delay.delay", "2 s"), Map.of("SENSOR_DB_PASSWORD", "cluster-pw"))) {
             String job = cluster.submit(jar, 2, List.of("--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--input-topic", input, "--output-topic", output, "--window", "10s", "--slide", "2s",
-                    "--max-out-of-orderness", "1s", "--checkpoint-interval", "1s", "--late-topic", late));
+                    "--max-out-of-orderness", "1s", "--checkpoint-interval", "1s", "--late-topic", late,
+                    "--jdbc-url", POSTGRES.database().jdbcUrl(), "--jdbc-table", "cluster_averages",
+                    "--jdbc-user", "averages", "--jdbc-password-env", "SENSOR_DB_PASSWORD"));
             cluster.awaitJobState(job, "RUNNING", Duration.ofSeconds(60));
 
             AtomicInteger sent = new AtomicInteger();
@@ -105,6 +113,15 @@ class LocalClusterITCase {
                 expected.observe(a.key(), a.windowStart(), a.windowEnd(), a.count(), a.average());
             }
             expected.assertExactlyOnce();
+
+            // The table was flushed before the last checkpoint completed, so it holds at least what Kafka shows.
+            ExpectedWindows rows = expected(readings);
+            for (Map<String, Object> r : POSTGRES.database().query(
+                    "SELECT key, window_start, window_end, count, average FROM cluster_averages")) {
+                rows.observe((String) r.get("key"), (Long) r.get("window_start"), (Long) r.get("window_end"),
+                        (Long) r.get("count"), (Double) r.get("average"));
+            }
+            rows.assertExactlyOnce();
             cluster.cancel(job);
         }
     }

@@ -18,6 +18,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final List<Process> taskManagers = new ArrayList<>();
     private final List<String> tmJvm = new ArrayList<>();
     private final List<String> tmDynamic = new ArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
 
     private LocalFlinkCluster(Path root, int restPort, int rpcPort) throws IOException {
         this.root = root;
@@ -87,9 +89,28 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     public static LocalFlinkCluster start(int taskManagers, int slotsPerTaskManager, Map<String, String> config)
             throws IOException, InterruptedException {
+        return start(taskManagers, slotsPerTaskManager, config, Map.of());
+    }
+
+    /**
+     * Starts the cluster as {@link #start(int, int, Map)} does, with {@code environment} added to the environment of
+     * every process it starts — JobManager, TaskManagers and the {@code flink run} client — as a deployment sets
+     * variables on each machine (e.g. the one a job reads its database password from).
+     *
+     * @param taskManagers how many TaskManager processes
+     * @param slotsPerTaskManager task slots each
+     * @param config further {@code config.yaml} entries
+     * @param environment variables for every process
+     * @return the running cluster
+     * @throws IOException when a process cannot be started
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static LocalFlinkCluster start(int taskManagers, int slotsPerTaskManager, Map<String, String> config,
+            Map<String, String> environment) throws IOException, InterruptedException {
         int[] ports = freePorts(2);
         LocalFlinkCluster cluster = new LocalFlinkCluster(Files.createTempDirectory("flink-kafka-avg-cluster-"),
                 ports[0], ports[1]);
+        cluster.environment.putAll(environment);
         try {
             cluster.writeConfig(slotsPerTaskManager, config);
             cluster.startJobManager();
@@ -139,6 +160,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Path log = root.resolve("log/flink-run-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
         builder.environment().put("FLINK_CONF_DIR", conf.toString());
         Process cli = builder.start();
         if (!cli.waitFor(3, TimeUnit.MINUTES)) {
@@ -397,9 +419,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     private Process launch(List<String> command, String name) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("log/" + name + ".out").toFile()))
-                .start(); // stdin stays a pipe from this JVM: ChildMain's lifeline
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("log/" + name + ".out").toFile()));
+        builder.environment().putAll(environment);
+        return builder.start(); // stdin stays a pipe from this JVM: ChildMain's lifeline
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
