@@ -41,9 +41,11 @@ import java.util.stream.Stream;
  * <p>The server runs as its own process with its binaries and data directory under one temporary folder, which
  * {@link #close()} deletes after stopping the server. It has one database and one ordinary user who must log in
  * with a password (SCRAM-SHA-256 over TCP), as a production database would require — so a job's password handling
- * is tested for real; {@link #execute} and {@link #query} act as the superuser, for setting up and checking. A JVM
- * that exits normally stops the server too; one killed with {@code SIGKILL} leaves it running, as any child
- * process would be (its PID is {@link #pid()}).
+ * is tested for real; {@link #execute} and {@link #query} act as the superuser, for setting up and checking. The
+ * server does not outlive the JVM that started it: a JVM that exits normally stops it, and on Linux and macOS a
+ * small watcher ({@code sh}) that holds a pipe from this JVM stops it and deletes the folder when the pipe closes —
+ * also when the JVM is killed with {@code SIGKILL} (a build timeout, a killed IDE run), which leaves a child
+ * process running otherwise.
  */
 @PublicEvolving
 public final class EmbeddedPostgres implements AutoCloseable {
@@ -56,6 +58,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Duration startTimeout;
     private Path root;
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+    private Process watcher;
 
     private EmbeddedPostgres(Builder builder) {
         this.database = builder.database;
@@ -106,6 +109,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     "host all " + SUPERUSER + " 127.0.0.1/32 trust",
                     "host all all 127.0.0.1/32 scram-sha-256", ""), StandardCharsets.US_ASCII);
             asSuperuser("postgres", s -> s.execute("SELECT pg_reload_conf()"));
+            watcher = watch(pid().orElseThrow(() -> new IllegalStateException("no postmaster.pid")), root);
             return this;
         } catch (IOException | SQLException | RuntimeException e) {
             String log = serverLog();
@@ -223,6 +227,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     @Override
     public void close() {
         OptionalLong pid = pid();
+        unwatch();
         try {
             if (server != null) {
                 server.close();
@@ -246,6 +251,47 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new IllegalStateException("EmbeddedPostgres is not running: call start() first");
         }
         return server;
+    }
+
+    /**
+     * Starts the watcher: {@code sh} waiting for the end of its standard input, a pipe from this JVM that only this
+     * JVM's exit closes; then it stops the server (SIGQUIT: immediate shutdown, nothing to keep), waits at most
+     * 10 s for it, kills it if still there, and deletes the folder. Where there is no {@code /bin/sh} (Windows) there
+     * is no watcher, and a killed JVM leaves the server as any child process.
+     */
+    private static Process watch(long pid, Path root) throws IOException {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return null;
+        }
+        String script = "cat > /dev/null; kill -QUIT " + pid + " 2>/dev/null; i=0; while kill -0 " + pid
+                + " 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done; kill -KILL " + pid
+                + " 2>/dev/null; rm -rf '" + root.toString().replace("'", "'\\''") + "'";
+        return new ProcessBuilder("/bin/sh", "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * Ends the watcher without letting it act — {@link #close()} stops the server itself: the shell is ended first
+     * (so that no {@code kill} runs later against a PID the system may have reused), then its pipe is closed, which
+     * ends the {@code cat} it waited on.
+     */
+    private void unwatch() {
+        Process w = watcher;
+        watcher = null;
+        if (w == null) {
+            return;
+        }
+        w.destroyForcibly();
+        try {
+            w.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            w.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the pipe is gone with the process
+        }
     }
 
     private static void awaitExit(long pid) {

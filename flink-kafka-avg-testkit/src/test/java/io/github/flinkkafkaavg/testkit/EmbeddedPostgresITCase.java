@@ -3,6 +3,9 @@ package io.github.flinkkafkaavg.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,9 +13,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,6 +58,49 @@ class EmbeddedPostgresITCase {
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("postmaster after close").isFalse();
         assertThat(ours(tmp)).as("temporary folders after close").isEqualTo(before);
+    }
+
+    /** A JVM killed with SIGKILL runs no shutdown hook; the watcher still stops its server and deletes the folder. */
+    @Test
+    void aServerDoesNotOutliveAKilledJvm() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = ours(tmp);
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(javaBin.toString(), "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), EmbeddedPostgresChild.class.getName())
+                .redirectErrorStream(true).start();
+        long pid;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.startsWith("postmaster ")) {
+                seen.append(line).append('\n');
+            }
+            assertThat(line).as("the child's output:\n%s", seen).isNotNull();
+            pid = Long.parseLong(line.substring("postmaster ".length()).trim());
+            assertThat(ProcessHandle.of(pid)).as("the postmaster").isPresent();
+        } finally {
+            child.destroyForcibly(); // SIGKILL
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || !ours(tmp).equals(before))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        Set<Path> left = new HashSet<>(ours(tmp));
+        left.removeAll(before);
+        // What the watcher should have done, done here when it did not, so that a failure leaves nothing either.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        for (Path folder : left) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        assertThat(alive).as("postmaster alive after SIGKILL").isFalse();
+        assertThat(left).as("temporary folders left after SIGKILL").isEmpty();
     }
 
     private static Set<Path> ours(Path tmp) throws Exception {
