@@ -66,8 +66,10 @@ class EmbeddedPostgresITCase {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Set<Path> before = ours(tmp);
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(javaBin.toString(), "-Djava.io.tmpdir=" + tmp, "-cp",
-                System.getProperty("java.class.path"), EmbeddedPostgresChild.class.getName())
+        // The forked test JVM may run from a manifest-only JAR; the class path itself is in this property then.
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(javaBin.toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classpath,
+                EmbeddedPostgresChild.class.getName())
                 .redirectErrorStream(true).start();
         long pid;
         try {
