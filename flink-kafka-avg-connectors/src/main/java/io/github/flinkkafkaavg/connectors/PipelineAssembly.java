@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.connectors.internal.DeadLetterSerializer;
 import io.github.flinkkafkaavg.connectors.serde.MovingAverageKafkaSerializer;
+import io.github.flinkkafkaavg.connectors.internal.KeyCheck;
 import io.github.flinkkafkaavg.connectors.internal.SampleDeserializer;
 import io.github.flinkkafkaavg.connectors.internal.SampleKafkaSerializer;
 import io.github.flinkkafkaavg.connectors.serde.WindowAverageKafkaSerializer;
@@ -73,7 +74,8 @@ final class PipelineAssembly {
         KafkaSourceBuilder<Either<DeadLetter, Sample>> source = KafkaSource.<Either<DeadLetter, Sample>>builder()
                 .setBootstrapServers(input.endpoint.bootstrapServers())
                 .setGroupId(groupId(s))
-                .setDeserializer(new SampleDeserializer(extractor, s.maxValueBytes, eventTimeLimits(s, bounds)))
+                .setDeserializer(new SampleDeserializer(extractor, s.maxValueBytes, eventTimeLimits(s, bounds),
+                        keyCheck(s)))
                 .setStartingOffsets(startingOffsets(input));
         if (input.pattern != null) {
             source.setTopicPattern(input.pattern);
@@ -143,7 +145,7 @@ final class PipelineAssembly {
         OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
         PipelineChecks.TimeBounds bounds = new PipelineChecks.TimeBounds(s.maxFutureEventTime, s.maxPastEventTime);
         SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(s.key, s.value,
-                eventTimeLimits(s, bounds), invalid), SampleDeserializer.sampleType())
+                eventTimeLimits(s, bounds), keyCheck(s), invalid), SampleDeserializer.sampleType())
                 .name(s.name + ": key and value").uid(s.name + "-to-sample");
         SlidingAverage.Pipeline<T, R> averaged = average(s, samples);
         return new SlidingAverage.Pipeline<>(averaged.results(), null, averaged.lateRecords(),
@@ -208,6 +210,11 @@ final class PipelineAssembly {
             averages = averages.forgetKeysAfter(s.forgetKeysAfter);
         }
         return averages;
+    }
+
+    /** The keys every destination of {@code s} can hold: any, unless results also go to PostgreSQL. */
+    static KeyCheck keyCheck(PipelineSettings<?> s) {
+        return s.databaseOutput == null ? KeyCheck.ANY : KeyCheck.POSTGRES_TEXT;
     }
 
     static EventTimeLimits eventTimeLimits(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {

@@ -47,6 +47,7 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
     private final SampleExtractor extractor;
     private final int maxValueBytes;
     private final EventTimeLimits limits;
+    private final KeyCheck keys;
     private transient Counter deadLetters;
     private transient Counter read;
 
@@ -77,8 +78,21 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
      * @param limits the event times accepted; others are dead letters with the reason
      */
     public SampleDeserializer(SampleExtractor extractor, int maxValueBytes, EventTimeLimits limits) {
+        this(extractor, maxValueBytes, limits, KeyCheck.ANY);
+    }
+
+    /**
+     * A deserializer with a size limit, limits on event times and a check of keys.
+     *
+     * @param extractor decodes and validates a record
+     * @param maxValueBytes the largest value decoded; larger ones are dead letters
+     * @param limits the event times accepted; others are dead letters with the reason
+     * @param keys the keys the destinations can hold; others are dead letters with the reason
+     */
+    public SampleDeserializer(SampleExtractor extractor, int maxValueBytes, EventTimeLimits limits, KeyCheck keys) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.keys = Objects.requireNonNull(keys, "keys");
         if (maxValueBytes < 1) {
             throw new IllegalArgumentException("maxValueBytes must be positive, but was " + maxValueBytes);
         }
@@ -121,6 +135,9 @@ public final class SampleDeserializer implements KafkaRecordDeserializationSchem
             try {
                 Sample sample = extractor.extract(record.key(), value, record.timestamp());
                 reason = limits.check(sample.timestamp(), limits.needsClock() ? System.currentTimeMillis() : 0);
+                if (reason == null) {
+                    reason = keys.check(sample.key());
+                }
                 if (reason == null) {
                     return Either.Right(sample);
                 }

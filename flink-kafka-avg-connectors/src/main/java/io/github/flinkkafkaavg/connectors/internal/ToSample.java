@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * For {@code apply(DataStream<T>)}: reads key and value from the user's records, keeps the stream's timestamps,
  * and sends records that cannot be averaged — a null key, a value that is not finite, a function that throws, no
- * timestamp, or an event time outside the {@link EventTimeLimits} — to a side output unchanged. The record stays
+ * timestamp, an event time outside the {@link EventTimeLimits}, or a key the {@link KeyCheck} refuses — to a side
+ * output unchanged. The record stays
  * as it was, so the reason cannot travel with it: each is counted ({@code numInvalidRecords}) and the reason is
  * logged, at most once a minute.
  *
@@ -30,6 +31,7 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
     private final KeyFunction<T> key;
     private final ValueFunction<T> value;
     private final EventTimeLimits limits;
+    private final KeyCheck keys;
     private final OutputTag<T> invalid;
     private transient Counter invalidCount;
     private final LogThrottle logs = new LogThrottle();
@@ -43,9 +45,24 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
      * @param invalid the side output for invalid records
      */
     public ToSample(KeyFunction<T> key, ValueFunction<T> value, EventTimeLimits limits, OutputTag<T> invalid) {
+        this(key, value, limits, KeyCheck.ANY, invalid);
+    }
+
+    /**
+     * A converter that also checks keys.
+     *
+     * @param key the key function
+     * @param value the value function
+     * @param limits the event times accepted
+     * @param keys the keys the destinations can hold
+     * @param invalid the side output for invalid records
+     */
+    public ToSample(KeyFunction<T> key, ValueFunction<T> value, EventTimeLimits limits, KeyCheck keys,
+            OutputTag<T> invalid) {
         this.key = key;
         this.value = value;
         this.limits = limits;
+        this.keys = keys;
         this.invalid = invalid;
     }
 
@@ -79,6 +96,9 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
             }
             if (why == null) {
                 why = limits.check(ts, limits.needsClock() ? ctx.timerService().currentProcessingTime() : 0);
+            }
+            if (why == null) {
+                why = keys.check(String.valueOf(k));
             }
         }
         if (why == null) {

@@ -71,6 +71,13 @@ class DatabaseOutputITCase {
      */
     private static final List<Reading> TAIL = tail();
     private static final Duration LATENESS = Duration.ofMinutes(20);
+    /**
+     * Keys a PostgreSQL text column cannot hold — U+0000, and an unpaired surrogate the driver would write as '?' —
+     * in the main input: dead letters on the way in, never a batch the server refuses on every restart.
+     */
+    private static final List<Reading> HOSTILE = List.of(
+            new Reading("nul\u0000key", 1.0, Instant.ofEpochMilli(Oracle.BASE + 30_000)),
+            new Reading("lone\uD800", 2.0, Instant.ofEpochMilli(Oracle.BASE + 30_001)));
 
     private static List<Reading> early() {
         List<Reading> early = new ArrayList<>();
@@ -93,20 +100,30 @@ class DatabaseOutputITCase {
         return tail;
     }
 
-    /** The input before the tail: the oracle's readings with the early keys among them, in time order. */
+    /** The input before the tail: the oracle's readings with the early and hostile keys among them, in time order. */
     private static List<Reading> main() {
         List<Reading> all = new ArrayList<>(ExactlyOnceHarness.ORACLE.readings);
         // The oracle's record i has about BASE + 5 i as its time; put each early record where its time falls.
-        for (int e = EARLY.size() - 1; e >= 0; e--) {
-            Reading r = EARLY.get(e);
+        List<Reading> inserted = new ArrayList<>(EARLY);
+        inserted.addAll(HOSTILE);
+        inserted.sort(java.util.Comparator.comparing(Reading::time));
+        for (int e = inserted.size() - 1; e >= 0; e--) {
+            Reading r = inserted.get(e);
             all.add((int) ((r.time().toEpochMilli() - Oracle.BASE) / 5), r);
         }
         return all;
     }
 
-    /** The whole input, the main part and then the tail. */
+    /** The main input the table holds: all of it but the hostile keys. */
+    private static List<Reading> good() {
+        List<Reading> good = main();
+        good.removeAll(HOSTILE);
+        return good;
+    }
+
+    /** Every record the table holds, the good main input and then the tail. */
     private static List<Reading> input() {
-        List<Reading> all = main();
+        List<Reading> all = good();
         all.addAll(TAIL);
         return all;
     }
@@ -137,6 +154,15 @@ class DatabaseOutputITCase {
         expected.assertExactlyOnce();
         assertThat(rows).hasSize(expected.size());
 
+        // The hostile keys are dead letters with the reason (each at least once: a replay may write one again).
+        Map<String, String> reasons = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> letter : TopicReader.readAll(KAFKA.bootstrapServers(), topic + "-dead", true)) {
+            reasons.put(new String(letter.value(), java.nio.charset.StandardCharsets.UTF_8), new String(
+                    letter.headers().lastHeader("dlq.reason").value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(reasons).hasSize(HOSTILE.size());
+        assertThat(reasons.values()).anyMatch(r -> r.contains("U+0000")).anyMatch(r -> r.contains("unpaired surrogate"));
+
         // The same results in Kafka show each tail record's window emitted twice: before the tail, and re-fired.
         Map<String, Set<Long>> counts = countsPerWindow(topic);
         for (Reading r : TAIL) {
@@ -151,7 +177,7 @@ class DatabaseOutputITCase {
 
         assertThat(FailingDecoder.FAILURES.get()).as("injected failures").isEqualTo(1);
         Map<String, Long> lastTime = new HashMap<>();
-        for (Reading r : main()) {
+        for (Reading r : good()) {
             lastTime.merge(r.sensorId(), r.time().toEpochMilli(), Math::max);
         }
         List<Map<String, Object>> rows = POSTGRES.database().query(
@@ -179,6 +205,7 @@ class DatabaseOutputITCase {
         String input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), main());
         String topic = "db-" + UUID.randomUUID();
         KAFKA.cluster().createTopic(topic, 3);
+        KAFKA.cluster().createTopic(topic + "-dead", 1);
         StreamExecutionEnvironment env = ExactlyOnceHarness.env(2);
         SlidingAverage.of(new FailingDecoder(failAt))
                 .key(Reading::sensorId).value(Reading::celsius).eventTime(r -> r.time().toEpochMilli())
@@ -187,6 +214,7 @@ class DatabaseOutputITCase {
                 .maxOutOfOrderness(Duration.ofMillis(2 * Oracle.MAX_DISORDER)).allowedLateness(LATENESS)
                 .fromKafka(KafkaIn.topic(input).bootstrapServers(KAFKA.bootstrapServers())
                         .groupId("db-" + UUID.randomUUID()).startingAtEarliest())
+                .deadLetters(KafkaOut.topic(topic + "-dead").atLeastOnce())
                 .toKafka(KafkaOut.topic(topic).atLeastOnce())
                 .toDatabase(out.user("averages").password(Secret.of("pg'pass")).createTableIfMissing())
                 .build(env);

@@ -50,8 +50,26 @@ final class Oracle {
     }
 
     static byte[] json(Reading r) {
-        return String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"celsius\":%s,\"time\":%d}", r.sensorId(),
+        return String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"celsius\":%s,\"time\":%d}", escape(r.sensorId()),
                 Double.toString(r.celsius()), r.time().toEpochMilli()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The key as the text of a JSON string: control characters, quotes, backslashes and surrogates as {@code \\uXXXX}
+     * escapes, so that a key with U+0000 or an unpaired surrogate reaches the decoder as itself (raw, the first is
+     * invalid JSON and the second cannot be written as UTF-8).
+     */
+    private static String escape(String key) {
+        StringBuilder b = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** A complete output compared with the expected windows: wrong, duplicated and missing ones, not yet judged. */

@@ -158,4 +158,19 @@ class SampleDeserializerTest {
         assertThatThrownBy(() -> JsonSerde.fields("$.id", "$.v..x"))
                 .hasMessageStartingWith("value path must look like $.field or $.a.b[0].c, but was $.v..x");
     }
+
+    /** With a database output, a key PostgreSQL text cannot hold, e.g. from a JSON escape, is a dead letter. */
+    @Test
+    void keysADestinationCannotHoldAreDeadLettersWithTheReason() {
+        SampleDeserializer toDatabase = new SampleDeserializer(new TypedExtractor<>(JsonSerde.of(Reading.class),
+                Reading::sensorId, Reading::celsius, r -> r.time().toEpochMilli()), 4_096,
+                io.github.flinkkafkaavg.core.engine.EventTimeLimits.none(), KeyCheck.POSTGRES_TEXT);
+        String nul = "{\"sensorId\":\"s\\u00001\",\"celsius\":1.5,\"time\":1764072000000}";
+        String lone = "{\"sensorId\":\"s\\ud8001\",\"celsius\":1.5,\"time\":1764072000000}";
+        assertThat(toDatabase.decode(record(nul)).left().reason).contains("U+0000");
+        assertThat(toDatabase.decode(record(lone)).left().reason).contains("unpaired surrogate U+D800");
+        assertThat(TYPED.decode(record(nul)).right().key()).isEqualTo("s\u00001");
+        assertThat(toDatabase.decode(record("{\"sensorId\":\"s\\ud83d\\ude001\",\"celsius\":1.5,\"time\":1764072000000}"))
+                .right().key()).isEqualTo("s\uD83D\uDE001");
+    }
 }

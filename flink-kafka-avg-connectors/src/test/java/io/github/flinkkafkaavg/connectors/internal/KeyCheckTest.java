@@ -1,0 +1,28 @@
+package io.github.flinkkafkaavg.connectors.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class KeyCheckTest {
+
+    @Test
+    void postgresTextRefusesNulAndUnpairedSurrogatesOnly() {
+        KeyCheck text = KeyCheck.POSTGRES_TEXT;
+        for (String fine : new String[] {"", "sensor-1", "smile \uD83D\uDE00", "\uD83D\uDE00\uD83D\uDE00", "tab\tnew\nline",
+                "\u007F\u0085\uFFFF", "ä€"}) {
+            assertThat(text.check(fine)).as("%s", fine).isNull();
+        }
+        assertThat(text.check("a\u0000b")).contains("U+0000 (at index 1)").contains("PostgreSQL text column");
+        assertThat(text.check("lone\uD800")).contains("unpaired surrogate U+D800 at index 4");
+        assertThat(text.check("\uD800x")).contains("U+D800 at index 0");
+        assertThat(text.check("x\uDC00")).contains("U+DC00 at index 1");
+        assertThat(text.check("\uDE00\uD83D")).contains("U+DE00 at index 0"); // a pair in the wrong order
+        assertThat(text.check("\uD83D\uDE00\uDE00")).contains("U+DE00 at index 2");
+    }
+
+    @Test
+    void anyKeyPassesWhenNoDestinationRefusesIt() {
+        assertThat(KeyCheck.ANY.check("a\u0000\uD800")).isNull();
+    }
+}
