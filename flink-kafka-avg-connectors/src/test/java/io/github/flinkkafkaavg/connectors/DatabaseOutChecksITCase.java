@@ -183,11 +183,15 @@ class DatabaseOutChecksITCase {
         String t = name();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
+        String longest = incompressible(2_048);
+        String tooLong = incompressible(2_049);
         List<Reading> input = List.of(new Reading("ok", 1.0, Instant.ofEpochMilli(1_000)),
                 new Reading("nul\u0000key", 2.0, Instant.ofEpochMilli(1_001)),
                 new Reading("lone\uD800", 3.0, Instant.ofEpochMilli(1_002)),
                 new Reading("lone\uDC00", 4.0, Instant.ofEpochMilli(1_003)),
-                new Reading("pair\uD83D\uDE00", 5.0, Instant.ofEpochMilli(1_004)));
+                new Reading("pair\uD83D\uDE00", 5.0, Instant.ofEpochMilli(1_004)),
+                new Reading(longest, 6.0, Instant.ofEpochMilli(1_005)),
+                new Reading(tooLong, 7.0, Instant.ofEpochMilli(1_006)));
         DataStream<Reading> readings = env.fromData(input)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forMonotonousTimestamps()
                         .withTimestampAssigner((r, ts) -> r.time().toEpochMilli()));
@@ -198,9 +202,22 @@ class DatabaseOutChecksITCase {
                 .apply(readings);
         List<String> invalid = new ArrayList<>();
         pipeline.invalidRecords().map(Reading::sensorId).executeAndCollect().forEachRemaining(invalid::add);
-        assertThat(invalid).containsExactlyInAnyOrder("nul\u0000key", "lone\uD800", "lone\uDC00");
+        assertThat(invalid).containsExactlyInAnyOrder("nul\u0000key", "lone\uD800", "lone\uDC00", tooLong);
         assertThat(POSTGRES.database().query("SELECT DISTINCT key FROM " + t)).extracting(r -> r.get("key"))
-                .containsExactlyInAnyOrder("ok", "pair\uD83D\uDE00");
+                .containsExactlyInAnyOrder("ok", "pair\uD83D\uDE00", longest);
+        // Why there is a limit: PostgreSQL itself refuses a longer key in the primary key.
+        assertThatThrownBy(() -> POSTGRES.database().execute("INSERT INTO " + t + " VALUES ('" + incompressible(3_000)
+                + "', 0, 10000, 1, 1, 1, 1, 1)")).hasStackTraceContaining("index row");
+    }
+
+    /** ASCII letters that PostgreSQL's compression cannot shrink, as a hash or an encoded id would be. */
+    private static String incompressible(int length) {
+        java.util.Random random = new java.util.Random(length);
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append((char) ('a' + random.nextInt(26)));
+        }
+        return b.toString();
     }
 
     private static String row(String key, long start, long end, long count, double... doubles) {

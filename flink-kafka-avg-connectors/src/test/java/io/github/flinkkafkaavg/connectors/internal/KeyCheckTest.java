@@ -22,7 +22,20 @@ class KeyCheckTest {
     }
 
     @Test
+    void postgresTextRefusesKeysLongerThanItsIndexHoldsCountingUtf8Bytes() {
+        KeyCheck text = KeyCheck.POSTGRES_TEXT;
+        assertThat(text.check("a".repeat(KeyCheck.MAX_KEY_BYTES))).isNull();
+        assertThat(text.check("a".repeat(KeyCheck.MAX_KEY_BYTES + 1))).contains("2049 bytes in UTF-8");
+        assertThat(text.check("ä".repeat(1_024))).isNull();                    // 2 bytes each
+        assertThat(text.check("ä".repeat(1_024) + "a")).contains("2049 bytes");
+        assertThat(text.check("€".repeat(682) + "aa")).isNull();               // 3 bytes each: 2,048
+        assertThat(text.check("€".repeat(683))).contains("2049 bytes");
+        assertThat(text.check("\uD83D\uDE00".repeat(512))).isNull();           // 4 bytes a pair
+        assertThat(text.check("\uD83D\uDE00".repeat(512) + "a")).contains("2049 bytes");
+    }
+
+    @Test
     void anyKeyPassesWhenNoDestinationRefusesIt() {
-        assertThat(KeyCheck.ANY.check("a\u0000\uD800")).isNull();
+        assertThat(KeyCheck.ANY.check("a\u0000\uD800" + "x".repeat(10_000))).isNull();
     }
 }
