@@ -75,7 +75,7 @@ final class PipelineAssembly {
                 .setBootstrapServers(input.endpoint.bootstrapServers())
                 .setGroupId(groupId(s))
                 .setDeserializer(new SampleDeserializer(extractor, s.maxValueBytes, eventTimeLimits(s, bounds),
-                        keyCheck(s)))
+                        keyCheck(s, true)))
                 .setStartingOffsets(startingOffsets(input));
         if (input.pattern != null) {
             source.setTopicPattern(input.pattern);
@@ -145,7 +145,7 @@ final class PipelineAssembly {
         OutputTag<T> invalid = new OutputTag<>("invalid", stream.getType());
         PipelineChecks.TimeBounds bounds = new PipelineChecks.TimeBounds(s.maxFutureEventTime, s.maxPastEventTime);
         SingleOutputStreamOperator<Sample> samples = stream.process(new ToSample<>(s.key, s.value,
-                eventTimeLimits(s, bounds), keyCheck(s), invalid), SampleDeserializer.sampleType())
+                eventTimeLimits(s, bounds), keyCheck(s, false), invalid), SampleDeserializer.sampleType())
                 .name(s.name + ": key and value").uid(s.name + "-to-sample");
         SlidingAverage.Pipeline<T, R> averaged = average(s, samples);
         return new SlidingAverage.Pipeline<>(averaged.results(), null, averaged.lateRecords(),
@@ -212,9 +212,12 @@ final class PipelineAssembly {
         return averages;
     }
 
-    /** The keys every destination of {@code s} can hold: any, unless results also go to PostgreSQL. */
-    static KeyCheck keyCheck(PipelineSettings<?> s) {
-        return s.databaseOutput == null ? KeyCheck.ANY : KeyCheck.POSTGRES_TEXT;
+    /**
+     * The keys every destination of {@code s} can hold: PostgreSQL's when results go there too, else valid Unicode
+     * when they go to Kafka ({@code build}), else any ({@code apply}: the caller's own stream).
+     */
+    static KeyCheck keyCheck(PipelineSettings<?> s, boolean toKafka) {
+        return s.databaseOutput != null ? KeyCheck.POSTGRES_TEXT : toKafka ? KeyCheck.UNICODE : KeyCheck.ANY;
     }
 
     static EventTimeLimits eventTimeLimits(PipelineSettings<?> s, PipelineChecks.TimeBounds bounds) {

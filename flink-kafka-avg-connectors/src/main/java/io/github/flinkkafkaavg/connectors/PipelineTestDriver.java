@@ -97,7 +97,7 @@ public final class PipelineTestDriver<T, R> implements AutoCloseable {
         SampleExtractor extractor = settings.presetExtractor != null ? settings.presetExtractor
                 : new TypedExtractor<>(settings.decoder, settings.key, settings.value, settings.eventTime);
         deserializer = new SampleDeserializer(extractor, settings.maxValueBytes,
-                PipelineAssembly.eventTimeLimits(settings, bounds), PipelineAssembly.keyCheck(settings));
+                PipelineAssembly.eventTimeLimits(settings, bounds), PipelineAssembly.keyCheck(settings, true));
         deserializer.open(new DeserializationSchema.InitializationContext() {
             @Override
             public MetricGroup getMetricGroup() {
@@ -216,7 +216,8 @@ public final class PipelineTestDriver<T, R> implements AutoCloseable {
             PipelineChecks.TimeBounds bounds = new PipelineChecks.TimeBounds(settings.maxFutureEventTime,
                     settings.maxPastEventTime);
             toSample = harness(new ToSample<>(settings.key, settings.value,
-                    PipelineAssembly.eventTimeLimits(settings, bounds), PipelineAssembly.keyCheck(settings), invalidTag));
+                    PipelineAssembly.eventTimeLimits(settings, bounds), PipelineAssembly.keyCheck(settings, false),
+                    invalidTag));
         }
         process(toSample, record, timestamp, String.valueOf(record));
         drain(toSample.getSideOutput(invalidTag), invalid);

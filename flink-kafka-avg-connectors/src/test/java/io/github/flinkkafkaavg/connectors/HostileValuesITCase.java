@@ -104,7 +104,9 @@ class HostileValuesITCase {
         // Broken bytes are accounted for the same way.
         Map<String, String> broken = Map.of("broken-json", "{\"id\":\"broken-json\",\"value\":",
                 "nan-value", "{\"id\":\"nan-value\",\"value\":\"NaN\",\"ts\":" + base + "}",
-                "missing-ts", "{\"id\":\"missing-ts\",\"value\":1.5}");
+                "missing-ts", "{\"id\":\"missing-ts\",\"value\":1.5}",
+                // a key that is not valid Unicode: its results' Kafka record key would be "sensor-?"
+                "lone-surrogate", "{\"id\":\"sensor-\\ud800\",\"value\":1.5,\"ts\":" + base + "}");
         broken.forEach((key, json) -> records.add(records.size() / 2,
                 new byte[][] {key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)}));
         produce(in, records);
@@ -132,6 +134,7 @@ class HostileValuesITCase {
         assertThat(reasons.get("long-min")).contains("before 1970");
         assertThat(reasons.get("long-max")).contains("Long.MAX_VALUE");
         assertThat(reasons.get("long-max-minus-5000")).contains("Long.MAX_VALUE");
+        assertThat(reasons.get("lone-surrogate")).contains("unpaired surrogate U+D800").contains("Kafka record key");
 
         List<WindowAverage<String>> huge = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(KAFKA.bootstrapServers(), out, true)) {

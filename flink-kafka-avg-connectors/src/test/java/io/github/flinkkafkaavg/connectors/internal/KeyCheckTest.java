@@ -35,6 +35,17 @@ class KeyCheckTest {
     }
 
     @Test
+    void kafkaRefusesOnlyWhatUtf8CannotEncode() {
+        KeyCheck kafka = KeyCheck.UNICODE;
+        assertThat(kafka.check("a\u0000b")).isNull();
+        assertThat(kafka.check("x".repeat(10_000))).isNull();
+        assertThat(kafka.check("smile \uD83D\uDE00")).isNull();
+        assertThat(kafka.check("lone\uD800")).contains("unpaired surrogate U+D800 at index 4")
+                .contains("Kafka record key").doesNotContain("PostgreSQL");
+        assertThat(KeyCheck.POSTGRES_TEXT.check("lone\uD800")).contains("Kafka record key and PostgreSQL row");
+    }
+
+    @Test
     void anyKeyPassesWhenNoDestinationRefusesIt() {
         assertThat(KeyCheck.ANY.check("a\u0000\uD800" + "x".repeat(10_000))).isNull();
     }
