@@ -94,6 +94,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setDataDirectory(root.resolve("data"))
                     .setPGStartupWait(startTimeout)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // TCP only: a Unix socket would live in /tmp, outside the folder, and stay there after a SIGKILL.
+                    .setServerConfig("unix_socket_directories", "")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(root.resolve("server.log").toFile()))
                     .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(root.resolve("server.log").toFile()))

@@ -36,6 +36,8 @@ class EmbeddedPostgresITCase {
             pid = db.pid().orElseThrow();
             assertThat(ProcessHandle.of(pid)).as("the postmaster").isPresent();
             assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.port() + "/readings");
+            // TCP only: no socket file in /tmp that a killed server would leave behind.
+            assertThat(Path.of("/tmp/.s.PGSQL." + db.port())).doesNotExist();
 
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "app", "s3cret'quote");
                     Statement s = c.createStatement()) {
