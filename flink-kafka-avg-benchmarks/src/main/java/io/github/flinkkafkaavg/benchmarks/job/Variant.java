@@ -1,11 +1,11 @@
 package io.github.flinkkafkaavg.benchmarks.job;
 
+import io.github.flinkkafkaavg.benchmarks.common.SumAndCount;
 import io.github.flinkkafkaavg.core.datastream.MovingAverages;
 import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.sql.AverageFunctions;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -134,31 +134,12 @@ enum Variant {
     }
 
     /** Sum and count as a double[2]: the accumulator a hand-written Flink average uses. */
-    static final class Average implements AggregateFunction<Event, double[], double[]> {
+    static final class Average extends SumAndCount<Event> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public double[] createAccumulator() {
-            return new double[2];
-        }
-
-        @Override
-        public double[] add(Event e, double[] acc) {
-            acc[0] += e.value;
-            acc[1]++;
-            return acc;
-        }
-
-        @Override
-        public double[] getResult(double[] acc) {
-            return acc;
-        }
-
-        @Override
-        public double[] merge(double[] a, double[] b) {
-            a[0] += b[0];
-            a[1] += b[1];
-            return a;
+        protected double value(Event e) {
+            return e.value;
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.flinkkafkaavg.benchmarks.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.flinkkafkaavg.benchmarks.common.Stats;
+import io.github.flinkkafkaavg.benchmarks.common.SumAndCount;
 import io.github.flinkkafkaavg.connectors.KafkaIn;
 import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
@@ -25,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -307,31 +307,12 @@ public final class EndToEndLatency {
     }
 
     /** Sum and count. */
-    static final class Average implements AggregateFunction<Reading, double[], double[]> {
+    static final class Average extends SumAndCount<Reading> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public double[] createAccumulator() {
-            return new double[2];
-        }
-
-        @Override
-        public double[] add(Reading r, double[] acc) {
-            acc[0] += r.value();
-            acc[1]++;
-            return acc;
-        }
-
-        @Override
-        public double[] getResult(double[] acc) {
-            return acc;
-        }
-
-        @Override
-        public double[] merge(double[] a, double[] b) {
-            a[0] += b[0];
-            a[1] += b[1];
-            return a;
+        protected double value(Reading e) {
+            return e.value();
         }
     }
 

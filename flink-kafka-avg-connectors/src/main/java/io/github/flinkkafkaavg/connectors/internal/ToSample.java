@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
  * For {@code apply(DataStream<T>)}: reads key and value from the user's records, keeps the stream's timestamps,
  * and sends records that cannot be averaged — a null key, a value that is not finite, a function that throws, no
  * timestamp, an event time outside the {@link EventTimeLimits}, or a key the {@link KeyCheck} refuses — to a side
- * output unchanged. The record stays
- * as it was, so the reason cannot travel with it: each is counted ({@code numInvalidRecords}) and the reason is
- * logged, at most once a minute.
+ * output unchanged. The record stays as it was, so the reason cannot travel with it: each is counted
+ * ({@code numInvalidRecords}) and the reason is logged, at most once a minute.
  *
  * @param <T> the record type
  */
@@ -76,6 +75,7 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
         String why;
         Long ts = ctx.timestamp();
         Object k = null;
+        String keyText = null;
         double v = Double.NaN;
         if (ts == null) {
             why = "it has no timestamp: give the stream a WatermarkStrategy with a timestamp assigner";
@@ -98,11 +98,12 @@ public final class ToSample<T> extends ProcessFunction<T, Sample> {
                 why = limits.check(ts, limits.needsClock() ? ctx.timerService().currentProcessingTime() : 0);
             }
             if (why == null) {
-                why = keys.check(String.valueOf(k));
+                keyText = String.valueOf(k);
+                why = keys.check(keyText);
             }
         }
         if (why == null) {
-            out.collect(new Sample(String.valueOf(k), ts, v));
+            out.collect(new Sample(keyText, ts, v));
             return;
         }
         ctx.output(invalid, record);

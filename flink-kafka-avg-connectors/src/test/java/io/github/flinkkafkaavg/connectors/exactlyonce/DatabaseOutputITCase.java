@@ -202,7 +202,8 @@ class DatabaseOutputITCase {
      * stop with drain closes the last windows as the end of a bounded input would.
      */
     private static String run(DatabaseOut out, Set<Long> failAt, Path savepoints) throws Exception {
-        String input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), main());
+        List<Reading> main = main();
+        String input = ExactlyOnceHarness.writeInput(KAFKA.cluster(), main);
         String topic = "db-" + UUID.randomUUID();
         KAFKA.cluster().createTopic(topic, 3);
         KAFKA.cluster().createTopic(topic + "-dead", 1);
@@ -220,7 +221,7 @@ class DatabaseOutputITCase {
                 .build(env);
         JobClient job = env.executeAsync("results into PostgreSQL");
         try {
-            long mainEnd = main().stream().mapToLong(r -> r.time().toEpochMilli()).max().orElseThrow();
+            long mainEnd = main.stream().mapToLong(r -> r.time().toEpochMilli()).max().orElseThrow();
             awaitOutput(topic, "a window ending within 10 s of the main input's end",
                     counts -> counts.keySet().stream().anyMatch(w -> windowEnd(w) >= mainEnd - 10_000));
             ExactlyOnceHarness.appendInput(KAFKA.cluster(), input, TAIL);
