@@ -13,12 +13,15 @@ new JarFile(jar).withCloseable { file ->
      'io/github/flinkkafkaavg/core/engine/KeyedSlidingWindows.class',
      'org/apache/flink/connector/kafka/source/KafkaSource.class',
      'org/apache/kafka/clients/producer/KafkaProducer.class',
-     'com/fasterxml/jackson/databind/ObjectMapper.class'].each {
+     'com/fasterxml/jackson/databind/ObjectMapper.class',
+     // toDatabase: Flink's JDBC sink and the PostgreSQL driver travel with it too
+     'org/apache/flink/connector/jdbc/core/datastream/sink/JdbcSink.class',
+     'org/postgresql/Driver.class'].each {
         if (!names.contains(it)) problems << "missing ${it}"
     }
     // what the cluster provides, and what only tests need, must not
     ['org/apache/flink/streaming/api/environment/', 'org/apache/flink/connector/base/', 'org/apache/flink/runtime/',
-     'io/github/flinkkafkaavg/testkit/', 'kafka/server/', 'scala/', 'org/junit/', 'org/slf4j/',
+     'io/github/flinkkafkaavg/testkit/', 'io/zonky/', 'kafka/server/', 'scala/', 'org/junit/', 'org/slf4j/',
      'org/apache/logging/log4j/'].each { prefix ->
         def found = names.findAll { it.startsWith(prefix) }
         if (found) problems << "${found.size()} entries under ${prefix}, e.g. ${found.first()}"
