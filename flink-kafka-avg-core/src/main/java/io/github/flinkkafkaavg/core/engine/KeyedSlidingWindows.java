@@ -2,6 +2,7 @@ package io.github.flinkkafkaavg.core.engine;
 
 import io.github.flinkkafkaavg.core.annotation.PublicEvolving;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -179,6 +180,20 @@ public final class KeyedSlidingWindows<K> {
     private final SliceRing scratchRing = newScratchRing();
 
     /**
+     * Under {@link Layout#IN_PLACE}: states of keys whose slices all expired, kept for keys that get a value next.
+     * With many keys that come and go (a key with a value every window or two empties and returns) each return
+     * would allocate a ring and cursors that live as long as the key has values: medium-lived garbage, which young
+     * collections copy and old collections free, in pauses that delay a whole slide of results (#19: up to 650 ms
+     * at 100,000 keys). Bounded in bytes, not by the number of keys.
+     */
+    private final ArrayDeque<SlidingWindowEngine.KeyState> spare = new ArrayDeque<>();
+    private long spareBytes;
+    /** The most bytes of spare states: a few thousand keys' worth at short windows, a few dozen at long ones. */
+    static final long MAX_SPARE_BYTES = 16L << 20;
+    /** How many keys got a spare state, so that tests can tell that the path ran. */
+    long reusedStates;
+
+    /**
      * The protocol for one host.
      *
      * @param engine the window specs and allowed lateness
@@ -224,14 +239,17 @@ public final class KeyedSlidingWindows<K> {
             return onElementHeaderFirst(timestamp, value, watermark, sink);
         }
         SlidingWindowEngine.KeyState state = store.readSlices();
-        if (state == null) {
-            state = new SlidingWindowEngine.KeyState();
+        boolean created = state == null;
+        if (created) {
+            state = newState();
         }
         long timerBefore = state.timer();
         SlidingWindowEngine.Outcome outcome = engine.onElement(state, timestamp, value, watermark, sink);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             store.writeSlices(state); // the same object for a known key; a new key's state must be stored
             moveTimer(timerBefore, state.timer());
+        } else if (created) {
+            keepSpare(state);
         }
         return outcome;
     }
@@ -298,6 +316,9 @@ public final class KeyedSlidingWindows<K> {
             if (state.isEmpty()) {
                 store.writeSlices(null);
                 store.writeHeader(null);
+                // The heap backend no longer holds it, and a snapshot running now holds the copy it made when this
+                // call read the state (its copy-on-write), not this object: it is the operator's to reuse.
+                keepSpare(state);
                 return;
             }
             store.writeSlices(state);
@@ -343,6 +364,27 @@ public final class KeyedSlidingWindows<K> {
             store.writeHeader(KeyHeader.of(state));
         }
         timers.register(state.timer());
+    }
+
+    /** A state for a key that has none: a spare one when there is one. */
+    private SlidingWindowEngine.KeyState newState() {
+        SlidingWindowEngine.KeyState state = spare.pollLast();
+        if (state == null) {
+            return new SlidingWindowEngine.KeyState();
+        }
+        spareBytes -= state.footprint();
+        state.reuse();
+        reusedStates++;
+        return state;
+    }
+
+    /** Keeps an empty state that nothing else holds for the next new key, while the spare ones stay in bounds. */
+    private void keepSpare(SlidingWindowEngine.KeyState state) {
+        long bytes = state.footprint();
+        if (spareBytes + bytes <= MAX_SPARE_BYTES) {
+            spare.addLast(state);
+            spareBytes += bytes;
+        }
     }
 
     /** A key's slices as one call read them, and where from: what {@link #save} needs to write them back. */

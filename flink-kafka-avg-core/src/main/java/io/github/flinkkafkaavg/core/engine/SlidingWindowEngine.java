@@ -665,6 +665,32 @@ public final class SlidingWindowEngine implements Serializable {
             return cursors[spec];
         }
 
+        /**
+         * Makes a state whose ring is empty a new key's, keeping its arrays: see
+         * {@link KeyedSlidingWindows}'s spare states.
+         */
+        void reuse() {
+            firedThrough = Long.MIN_VALUE;
+            timer = NO_TIMER;
+            loadedForOneCall = false;
+            if (cursors != null) {
+                for (WindowCursor cursor : cursors) {
+                    cursor.reset();
+                }
+            }
+        }
+
+        /** About the bytes this state holds on the heap: its arrays and a few hundred bytes of objects. */
+        long footprint() {
+            long bytes = 256 + 16L * SliceRing.STRIDE * ring.capacity();
+            if (cursors != null) {
+                for (WindowCursor cursor : cursors) {
+                    bytes += 64 + cursor.arrayBytes();
+                }
+            }
+            return bytes;
+        }
+
         /** An empty state, for a key seen for the first time. */
         public KeyState() {
             this(new SliceRing(), Long.MIN_VALUE, NO_TIMER);

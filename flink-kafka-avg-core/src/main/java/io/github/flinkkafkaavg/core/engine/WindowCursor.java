@@ -58,6 +58,17 @@ final class WindowCursor {
         }
     }
 
+    /** Forgets the window it was on, keeping its arrays, for a state taken over by another key. */
+    void reset() {
+        k = NONE;
+        frontDirty = false;
+    }
+
+    /** The bytes of its arrays, for a bound on the states kept for reuse. */
+    long arrayBytes() {
+        return 8L * (front.length + back.length + (frontBig == null ? 0 : frontBig.length));
+    }
+
     /** Records that {@code value} was added to slice {@code slice}. */
     void added(long slice, double value) {
         if (k == NONE) {

@@ -125,6 +125,11 @@ final class EngineHost {
         return windows.staleLoads;
     }
 
+    /** In place: keys that got the state of a key whose slices had all expired. */
+    long reusedStates() {
+        return windows.reusedStates;
+    }
+
     /** Loads that read only some of a key's chunks and took the others as their aggregates. */
     long partialLoads() {
         return windows.partialLoads;

@@ -18,11 +18,15 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.memory.MemCheckpointStreamFactory;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -67,6 +71,36 @@ class SlidingAverageOperatorTest {
                     "a [5,15) n=1 avg=4.0 @14", "b [5,15) n=1 avg=10.0 @14", "watermark " + Long.MAX_VALUE);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aStateGivenToAnotherKeyWhileACheckpointIsWrittenLeavesTheCheckpointAsItWas() throws Exception {
+        // The heap backend writes a checkpoint's keyed state after the task has gone on. In between, key a's slices
+        // all expire and b, a new key, gets a's emptied state object (the engine's spare states): the checkpoint must
+        // still hold a as it was, so that a restore emits a's last window and nothing of b.
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(List.of(spec(10, 5)), 0, new HashMapStateBackend())) {
+            h.open();
+            h.processElement(new StreamRecord<>(Reading.of("a", 3, 2), 3));
+            h.processElement(new StreamRecord<>(Reading.of("a", 7, 4), 7));
+            h.processWatermark(new Watermark(9));
+            OperatorSnapshotFutures written = h.getOperator().snapshotState(1L, 0L,
+                    CheckpointOptions.forCheckpointWithDefaultLocation(), new MemCheckpointStreamFactory(1 << 20));
+            h.processWatermark(new Watermark(20)); // a's last window fires, its slices expire
+            h.processElement(new StreamRecord<>(Reading.of("b", 23, 100), 23));
+            h.getOutput().clear();
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(records(h.getOutput())).containsExactlyInAnyOrder(
+                    "b [15,25) n=1 avg=100.0 @24", "b [20,30) n=1 avg=100.0 @29", "watermark " + Long.MAX_VALUE);
+            checkpoint = OperatorSnapshotFinalizer.create(written).getJobManagerOwnedState();
+        }
+        try (var h = harness(List.of(spec(10, 5)), 0, new HashMapStateBackend())) {
+            h.initializeState(checkpoint);
+            h.open();
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(records(h.getOutput())).containsExactlyInAnyOrder(
+                    "a [5,15) n=1 avg=4.0 @14", "watermark " + Long.MAX_VALUE);
         }
     }
 
