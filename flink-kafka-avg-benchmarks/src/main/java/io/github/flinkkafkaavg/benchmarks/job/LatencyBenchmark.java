@@ -3,6 +3,8 @@ package io.github.flinkkafkaavg.benchmarks.job;
 import io.github.flinkkafkaavg.benchmarks.common.Stats;
 
 import io.github.flinkkafkaavg.examples.Args;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -82,9 +84,11 @@ public final class LatencyBenchmark {
      * @param max the largest
      * @param worstSlideP99 the largest p99 of the windows of one slide
      * @param lagSeconds how much longer the job took than its input's schedule; far above 0 means it did not keep up
+     * @param gcMillis the JVM's garbage-collection time while the job ran (one JVM: every thread's garbage)
+     * @param gcCount how many collections that was
      */
     public record Latencies(String variant, int keys, String backend, long results, long slides, double p50, double p99,
-            double max, double worstSlideP99, double lagSeconds) {}
+            double max, double worstSlideP99, double lagSeconds, long gcMillis, long gcCount) {}
 
     /**
      * Runs the benchmark; {@code --help} lists the options.
@@ -133,8 +137,9 @@ public final class LatencyBenchmark {
                     Latencies l = run(v, keys, backend.trim(), window, slide, rate, jitter, seconds, bufferTimeout);
                     all.add(l);
                     System.out.printf(Locale.ROOT, "%-3s keys %-7d %-7s p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms"
-                            + "  (%,d results, %d slides, worst slide p99 %.1f ms, lag %.1f s)%n", v, keys, backend,
-                            l.p50, l.p99, l.max, l.results, l.slides, l.worstSlideP99, l.lagSeconds);
+                            + "  (%,d results, %d slides, worst slide p99 %.1f ms, lag %.1f s, GC %,d ms in %d)%n", v,
+                            keys, backend, l.p50, l.p99, l.max, l.results, l.slides, l.worstSlideP99, l.lagSeconds,
+                            l.gcMillis, l.gcCount);
                 }
             }
         }
@@ -163,16 +168,37 @@ public final class LatencyBenchmark {
                         RateLimiterStrategy.perSecond(rate), jitter)
                 .transform("watermark-clock", TypeInformation.of(Event.class), new WatermarkClock());
         WatermarkClock.TIMES.clear();
-        LatencySink.reset(EventGenerator.BASE + warmupMillis, window.toMillis());
+        // Every window a key's records can open, and no more than ratio per record: room for all the latencies at
+        // once, so that the sink's own arrays do not grow (and get copied by young collections) while fires are timed.
+        long windowsPerKey = (warmupMillis + seconds * 1_000L + window.toMillis()) / slide.toMillis() + 1;
+        long expected = Math.min(records * (window.toMillis() / slide.toMillis()), keys * windowsPerKey);
+        LatencySink.reset(EventGenerator.BASE + warmupMillis, window.toMillis(), (int) Math.min(expected, 1 << 24));
         v.build(env, events, window, slide, 0, new LatencySink());
         EventGenerator.START_NANOS.set(0);
+        // The previous run's garbage and the sink's arrays out of the young generation before the clock runs: a
+        // collection copying them would land in some slide's fires, in whichever variant runs next.
+        System.gc();
+        long[] gcBefore = gc();
         env.execute(v + " latency");
         // From the first record generated (job start-up excluded) to the end, against the input's own schedule.
         double lag = (System.nanoTime() - EventGenerator.START_NANOS.get()) / 1e9 - (double) records / rate;
-        return summarise(v.name(), keys, backend, lag);
+        long[] gcAfter = gc();
+        return summarise(v.name(), keys, backend, lag, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
     }
 
-    private static Latencies summarise(String variant, int keys, String backend, double lag) {
+    /** Milliseconds and count of every collection so far: a pause that lands in a slide's fires is its latency. */
+    private static long[] gc() {
+        long millis = 0;
+        long count = 0;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, bean.getCollectionTime());
+            count += Math.max(0, bean.getCollectionCount());
+        }
+        return new long[] {millis, count};
+    }
+
+    private static Latencies summarise(String variant, int keys, String backend, double lag, long gcMillis,
+            long gcCount) {
         long[] nanos;
         long[] ends;
         int n;
@@ -196,7 +222,7 @@ public final class LatencyBenchmark {
         }
         Arrays.sort(nanos);
         return new Latencies(variant, keys, backend, n, bySlide.size(), percentile(nanos, 0.50),
-                percentile(nanos, 0.99), nanos[n - 1] / 1e6, worst, lag);
+                percentile(nanos, 0.99), nanos[n - 1] / 1e6, worst, lag, gcMillis, gcCount);
     }
 
     /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
@@ -213,17 +239,17 @@ public final class LatencyBenchmark {
                 window, slide, rate, jitter, seconds, bufferTimeout, Runtime.version(),
                 Runtime.getRuntime().availableProcessors()));
         md.append("| backend | keys | variant | results | slides | p50 | p99 | max | worst slide's p99 | lag (s) "
-                + "| L p99 / this p99 |\n");
-        md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| GC ms (collections) | L p99 / this p99 |\n");
+        md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Latencies l : all) {
             String ratio = "";
             if (!l.variant.equals("L")) {
                 ratio = all.stream().filter(x -> x.variant.equals("L") && x.keys == l.keys && x.backend.equals(l.backend))
                         .findFirst().map(x -> String.format(Locale.ROOT, "%.2f", x.p99 / l.p99)).orElse("");
             }
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n",
-                    l.backend, l.keys, l.variant, l.results, l.slides, l.p50, l.p99, l.max, l.worstSlideP99,
-                    l.lagSeconds, ratio));
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,d | %d | %.1f | %.1f | %.1f | %.1f | %.1f "
+                    + "| %,d (%d) | %s |%n", l.backend, l.keys, l.variant, l.results, l.slides, l.p50, l.p99, l.max,
+                    l.worstSlideP99, l.lagSeconds, l.gcMillis, l.gcCount, ratio));
         }
         return md.toString();
     }
@@ -258,7 +284,11 @@ public final class LatencyBenchmark {
         private static long measuredFrom;
         private static long windowMillis;
 
-        static synchronized void reset(long firstMeasuredEnd, long window) {
+        static synchronized void reset(long firstMeasuredEnd, long window, int expected) {
+            if (latencies.length < expected) {
+                latencies = new long[expected];
+                ends = new long[expected];
+            }
             count = 0;
             measuredFrom = firstMeasuredEnd;
             windowMillis = window;
