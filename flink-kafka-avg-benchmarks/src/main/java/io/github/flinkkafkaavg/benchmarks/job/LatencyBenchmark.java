@@ -229,8 +229,8 @@ public final class LatencyBenchmark {
                 perWindow.add((s[s.length - 1] - s[0]) / 1e3 / (s.length - 1));
             }
         }
-        perWindow.sort(null);
-        double burst = perWindow.isEmpty() ? Double.NaN : perWindow.get(perWindow.size() / 2);
+        double burst = perWindow.isEmpty() ? Double.NaN
+                : Stats.median(perWindow.stream().mapToDouble(Double::doubleValue).toArray());
         Arrays.sort(nanos);
         return new Latencies(variant, keys, backend, n, bySlide.size(), percentile(nanos, 0.50),
                 percentile(nanos, 0.99), nanos[n - 1] / 1e6, worst, lag, gcMillis, gcCount, burst);

@@ -131,20 +131,15 @@ public final class SliceRing {
         capacity = newCapacity;
         mask = newCapacity - 1;
         nodes = new double[2 * newCapacity * STRIDE];
-        for (int node = 0; node < 2 * newCapacity; node++) {
-            nodes[node * STRIDE + 3] = Double.POSITIVE_INFINITY;
-            nodes[node * STRIDE + 4] = Double.NEGATIVE_INFINITY;
-        }
-        big = null;
         dirtyBits = new long[Math.max(1, newCapacity / 64)];
         dirtyStack = new int[16];
-        dirtyCount = 0;
+        resetTree();
     }
 
     /**
-     * Empties every node of the tree in the arrays it has. A ring lives as long as its key has values — seconds to
-     * hours — so new arrays here would be the medium-lived garbage that makes young collections slow (they copy
-     * what is still alive); clearing costs the same loop as a new tree without the allocation.
+     * Empties every node of the tree in the arrays it has; {@link #allocate} starts new arrays with it. A ring lives
+     * as long as its key has values — seconds to hours — so new arrays to clear it would be the medium-lived garbage
+     * that makes young collections slow (they copy what is still alive).
      */
     private void resetTree() {
         double[] n = nodes;
@@ -158,6 +153,16 @@ public final class SliceRing {
         big = null;
         Arrays.fill(dirtyBits, 0);
         dirtyCount = 0;
+    }
+
+    /**
+     * The bytes of the ring's arrays, for a bound on the states kept for reuse.
+     *
+     * @return bytes, object headers left out
+     */
+    long arrayBytes() {
+        return 8L * (nodes.length + (big == null ? 0 : big.length) + dirtyBits.length) + 4L * dirtyStack.length
+                + (occupied == null ? 0 : 8L * occupied.length);
     }
 
     /**

@@ -682,7 +682,7 @@ public final class SlidingWindowEngine implements Serializable {
 
         /** About the bytes this state holds on the heap: its arrays and a few hundred bytes of objects. */
         long footprint() {
-            long bytes = 256 + 16L * SliceRing.STRIDE * ring.capacity();
+            long bytes = 256 + ring.arrayBytes();
             if (cursors != null) {
                 for (WindowCursor cursor : cursors) {
                     bytes += 64 + cursor.arrayBytes();
