@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
 
 class SampleSerializerTest {
@@ -36,6 +37,30 @@ class SampleSerializerTest {
             assertThat(serializer.deserialize(again)).isEqualTo(s);
         }
         assertThat(again.available()).isZero();
+    }
+
+    @Test
+    void keysAreReadAsFlinksStringValueReadsThem() throws IOException {
+        // Flink's format: length + 1 and every char in 7-bit groups; the reader has its own Latin-1 fast path.
+        List<String> keys = new java.util.ArrayList<>(List.of("", "a", "\u007f", "\u0080", "\u00ff", "\u0100",
+                "\u3fff", "\u4000", "\uffff", "é-first", "last-€", "mid\ud83d\ude00dle", "\ud800", "\u0000"));
+        for (int length : new int[] {126, 127, 128, 16_382, 16_383, 16_384}) {
+            keys.add("k".repeat(length));
+            keys.add("k".repeat(length - 1) + "ж");
+        }
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (String key : keys) {
+            StringValue.writeString(key, out);
+        }
+        StringValue.writeString(null, out);
+        DataInputDeserializer ours = new DataInputDeserializer(out.getCopyOfBuffer());
+        DataInputDeserializer flinks = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (String key : keys) {
+            String read = SampleSerializer.readKey(ours);
+            assertThat(read).isEqualTo(StringValue.readString(flinks)).isEqualTo(key);
+        }
+        assertThat(SampleSerializer.readKey(ours)).isNull();
+        assertThat(ours.available()).isZero();
     }
 
     @Test
