@@ -84,20 +84,25 @@ public final class SampleSerializer extends TypeSerializerSingleton<Sample> {
         for (int i = 0; i < length; i++) {
             int c = in.readUnsignedByte();
             if (c >= HIGH_BIT) {
-                char[] chars = new char[length];
-                for (int j = 0; j < i; j++) {
-                    chars[j] = (char) latin1[j];
-                }
-                chars[i] = (char) readVarInt(in, c);
-                for (int j = i + 1; j < length; j++) {
-                    int d = in.readUnsignedByte();
-                    chars[j] = (char) (d >= HIGH_BIT ? readVarInt(in, d) : d);
-                }
-                return new String(chars);
+                return readWide(in, latin1, i, c);
             }
             latin1[i] = (byte) c;
         }
         return new String(latin1, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The rest of a key from its first char above 0x7f, {@code first} its first byte, after {@code read} ASCII chars. */
+    private static String readWide(DataInputView in, byte[] ascii, int read, int first) throws IOException {
+        char[] chars = new char[ascii.length];
+        for (int j = 0; j < read; j++) {
+            chars[j] = (char) ascii[j];
+        }
+        chars[read] = (char) readVarInt(in, first);
+        for (int j = read + 1; j < chars.length; j++) {
+            int c = in.readUnsignedByte();
+            chars[j] = (char) (c >= HIGH_BIT ? readVarInt(in, c) : c);
+        }
+        return new String(chars);
     }
 
     /** The rest of a value {@link StringValue} wrote in 7-bit groups, low group first, given its first byte. */

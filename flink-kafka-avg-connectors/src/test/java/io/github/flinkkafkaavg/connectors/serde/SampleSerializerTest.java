@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.serde.Sample;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -42,7 +43,7 @@ class SampleSerializerTest {
     @Test
     void keysAreReadAsFlinksStringValueReadsThem() throws IOException {
         // Flink's format: length + 1 and every char in 7-bit groups; the reader has its own Latin-1 fast path.
-        List<String> keys = new java.util.ArrayList<>(List.of("", "a", "\u007f", "\u0080", "\u00ff", "\u0100",
+        List<String> keys = new ArrayList<>(List.of("", "a", "\u007f", "\u0080", "\u00ff", "\u0100",
                 "\u3fff", "\u4000", "\uffff", "é-first", "last-€", "mid\ud83d\ude00dle", "\ud800", "\u0000"));
         for (int length : new int[] {126, 127, 128, 16_382, 16_383, 16_384}) {
             keys.add("k".repeat(length));

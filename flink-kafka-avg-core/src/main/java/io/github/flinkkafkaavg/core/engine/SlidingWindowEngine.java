@@ -256,11 +256,13 @@ public final class SlidingWindowEngine implements Serializable {
         // quietSlice — moves the timer without moving the watermark. Most records of a busy key fall in the slice its
         // previous one did; they skip a dozen divisions.
         boolean quiet = i == state.quietSlice && watermark == state.quietWatermark;
-        if (!quiet && isExpired(i, watermark)) {
-            return Outcome.LATE;
-        }
-        if (!quiet && ring.spanWith(i) > spanLimit) {
-            return Outcome.TOO_FAR_AHEAD;
+        if (!quiet) {
+            if (isExpired(i, watermark)) {
+                return Outcome.LATE;
+            }
+            if (ring.spanWith(i) > spanLimit) {
+                return Outcome.TOO_FAR_AHEAD;
+            }
         }
         // Every window that ended by this watermark and held a value has been emitted (the timer guarantees it).
         state.firedThrough = watermark;
