@@ -775,6 +775,11 @@ public final class SliceRing {
             max = Double.NEGATIVE_INFINITY;
         }
 
+        /** Adds another aggregate's values, as if its slices were combined one by one. */
+        void combine(Aggregate other) {
+            combine(other.count, other.sum.hi(), other.sum.lo(), other.min, other.max, other.big.hi(), other.big.lo());
+        }
+
         void combine(long n, double hi, double lo, double smallest, double largest, double bigHi, double bigLo) {
             if (n == 0) {
                 return;

@@ -538,6 +538,7 @@ public final class SlidingWindowEngine implements Serializable {
      */
     public void onTimer(KeyState state, long watermark, WindowSink sink) {
         SliceRing ring = state.ring;
+        state.groupSpec = NO_GROUP;
         if (!ring.isEmpty() && watermark > state.firedThrough) {
             long fromEnd = grid.endSliceAtMost(state.firedThrough) + 1;
             long toEnd = grid.endSliceAtMost(watermark);
@@ -554,7 +555,7 @@ public final class SlidingWindowEngine implements Serializable {
                         k = Math.max(k + 1, grid.firstWindowContaining(j, next)); // skip the empty windows of a gap
                         continue;
                     }
-                    emitInOrder(state, j, k, sink);
+                    emitInOrder(state, j, k, kTo, sink);
                     k++;
                 }
             }
@@ -608,12 +609,15 @@ public final class SlidingWindowEngine implements Serializable {
         send(j, startSlice, state.scratch, sink);
     }
 
-    /** A window emitted as the watermark passes its end: windows of a spec come in order, so slide a cursor. */
-    private void emitInOrder(KeyState state, int j, long k, WindowSink sink) {
+    /**
+     * A window emitted as the watermark passes its end, {@code kTo} the last this fire emits of the spec: windows of
+     * a spec come in order, so slide a cursor.
+     */
+    private void emitInOrder(KeyState state, int j, long k, long kTo, WindowSink sink) {
         if (state.loadedForOneCall) {
             // A cursor pays for its O(W/g) build over the following fires; a state deserialized for this one call
-            // and thrown away after it has none, so one tree query per window is the cheaper way.
-            emitFromTree(state, j, k, sink);
+            // and thrown away after it has none, so it queries its ring, sharing the middle of the windows it emits.
+            emitFromGroup(state, j, k, kTo, sink);
             return;
         }
         long startSlice = grid.startSlice(j, k);
@@ -621,6 +625,51 @@ public final class SlidingWindowEngine implements Serializable {
         cursor.moveTo(k, startSlice, startSlice + grid.sizeSlices(j), grid.slideSlices(j), grid.sizeSlices(j), state.ring);
         cursor.result(state.scratch);
         send(j, startSlice, state.scratch, sink);
+    }
+
+    /**
+     * The most consecutive windows of one fire that share one added-up middle ({@link #emitFromGroup}): a group of
+     * {@code G} windows adds the middle once and {@code G·(G−1)} slides of ends, so groups of about the square root
+     * of a window's occupied slices are cheapest; 16 is near that for the few hundred a chunked load holds.
+     */
+    static final int WINDOW_GROUP = 16;
+
+    /** {@link KeyState#groupSpec} when no group is open. */
+    static final int NO_GROUP = -1;
+
+    /**
+     * Window {@code k} of a state loaded for one call. Its ring adds up every occupied slice a query covers (a
+     * chunked load holds a few hundred), and a watermark that moved several slides fires that many windows of a
+     * key at once (a job catching up, or a watermark interval longer than the slide): each query adding up the
+     * whole window made those fires 82 % of the window task's time on RocksDB at W/S 3,600 (docs/benchmarks.md).
+     * Windows {@code k .. k+G-1} all contain the slices from the last one's start to the first one's end, so that
+     * middle is added up once and each window adds only its own two ends. Nothing is subtracted: sums stay exact.
+     */
+    private void emitFromGroup(KeyState state, int j, long k, long kTo, WindowSink sink) {
+        long size = grid.sizeSlices(j);
+        long slide = grid.slideSlices(j);
+        if (state.groupSpec != j || k > state.groupTo) {
+            state.groupSpec = j;
+            state.groupFrom = k;
+            // Windows at most (size - 1) / slide apart still overlap; a group of one gains nothing.
+            long reach = Math.min(WINDOW_GROUP - 1, (size - 1) / slide);
+            state.groupTo = kTo - k > reach ? k + reach : kTo;
+            if (state.groupTo > k) {
+                state.ring.query(grid.startSlice(j, state.groupTo), grid.startSlice(j, k) + size, state.groupMiddle());
+            }
+        }
+        if (state.groupTo == state.groupFrom) {
+            emitFromTree(state, j, k, sink);
+            return;
+        }
+        long start = grid.startSlice(j, k);
+        SliceRing.Aggregate window = state.scratch;
+        SliceRing.Aggregate end = state.groupEnd;
+        state.ring.query(start, grid.startSlice(j, state.groupTo), window);
+        window.combine(state.groupMiddle);
+        state.ring.query(grid.startSlice(j, state.groupFrom) + size, start + size, end);
+        window.combine(end);
+        send(j, start, window, sink);
     }
 
     private void send(int j, long startSlice, SliceRing.Aggregate window, WindowSink sink) {
@@ -681,6 +730,25 @@ public final class SlidingWindowEngine implements Serializable {
          */
         long quietSlice = NO_SLICE;
         long quietWatermark;
+        /**
+         * The group of windows of one fire that {@link SlidingWindowEngine#emitFromGroup} is emitting: its spec (or
+         * {@link #NO_GROUP}), first and last window, and the aggregate of the slices all of them contain. Valid only
+         * within one {@link SlidingWindowEngine#onTimer} call, which opens it; never saved.
+         */
+        int groupSpec = NO_GROUP;
+        long groupFrom;
+        long groupTo;
+        SliceRing.Aggregate groupMiddle;
+        SliceRing.Aggregate groupEnd;
+
+        /** The group's aggregates, made on a state's first multi-window fire: most states never have one. */
+        SliceRing.Aggregate groupMiddle() {
+            if (groupMiddle == null) {
+                groupMiddle = new SliceRing.Aggregate();
+                groupEnd = new SliceRing.Aggregate();
+            }
+            return groupMiddle;
+        }
 
         WindowCursor cursor(int spec, int specCount) {
             if (cursors == null) {
