@@ -68,6 +68,9 @@ public final class JobBenchmark {
             "  --max-fill-seconds N  (default 120)",
             "  --state             also the checkpointed state per key of every variant (a savepoint once its first",
             "                      window has filled, at parallelism 1), where filling one takes < --max-fill-seconds",
+            "  --conf K=V[,K=V]    Flink settings for every variant alike, e.g. RocksDB's memory options",
+            "  --profile PREFIX    CPU samples of the timed part of every run (async-profiler, all threads), as",
+            "                      collapsed stacks in PREFIX-<variant>-<W/S>-<n>.collapsed",
             "  --out DIR           where the .md, .json and .png go (default docs/benchmarks)",
             "  --smoke             a tiny run that only proves everything still works (CI)");
 
@@ -120,7 +123,8 @@ public final class JobBenchmark {
         Path out = Paths.get(o.getOrDefault("out", "docs/benchmarks"));
 
         Settings base = new Settings(perSecond, jitter, slide, lastN, o.containsKey("steady"),
-                Double.parseDouble(o.getOrDefault("max-fill-seconds", "120")));
+                Double.parseDouble(o.getOrDefault("max-fill-seconds", "120")), flinkConf(o.get("conf")),
+                o.containsKey("profile") ? Paths.get(o.get("profile")).toAbsolutePath() : null);
         System.out.printf("JVM %s, %d cores; %d records/event-s, jitter %d ms, slide %s, last-n %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), perSecond, jitter, slide, lastN);
         checkVariantsAgree(base, variants);
@@ -172,7 +176,23 @@ public final class JobBenchmark {
 
     /** What every run shares. */
     record Settings(long perSecond, int jitterMillis, Duration slide, int lastN, boolean steady,
-            double maxFillSeconds) {}
+            double maxFillSeconds, Map<String, String> flinkConf, Path profile) {}
+
+    /** {@code --conf}'s {@code K=V} pairs, in order; empty without the option. */
+    static Map<String, String> flinkConf(String option) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        if (option != null) {
+            for (String pair : option.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--conf takes K=V pairs separated by commas, not '" + pair
+                            + "'; e.g. --conf state.backend.rocksdb.memory.partitioned-index-filters=true");
+                }
+                conf.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return conf;
+    }
 
     /** Which part of a run its records/s cover. */
     enum Timed {
@@ -253,7 +273,24 @@ public final class JobBenchmark {
         long lastWatermarkedEnd = EventGenerator.BASE + (records - 1) * 1_000 / s.perSecond - s.jitterMillis;
         StreamExecutionEnvironment env = pipeline(s, v, window, keys, p, backend, records, steadyFrom,
                 new SampleSink(keep, v.timeWindowed ? window.toMillis() : 0, lastWatermarkedEnd), null);
-        env.execute(v + " " + records);
+        // The variants-agree check (keep) is not a timed run.
+        Thread profiler = s.profile() == null || keep ? null : startProfiler(steadyFrom > 0);
+        try {
+            env.execute(v + " " + records);
+        } finally {
+            if (profiler != null) {
+                profiler.interrupt();
+                profiler.join();
+                Path file = Paths.get(s.profile() + "-" + v + "-" + (v.timeWindowed ? window.dividedBy(s.slide()) : 0)
+                        + "-" + PROFILES.incrementAndGet() + ".collapsed");
+                // Stopping a profiler that never started (the job ended before its timed part) is refused: no file.
+                try {
+                    one.profiler.AsyncProfiler.getInstance().execute("stop,collapsed,file=" + file);
+                } catch (IllegalStateException notStarted) {
+                    System.out.println("no profile for " + file + ": " + notStarted.getMessage());
+                }
+            }
+        }
         if (steadyFrom > 0) {
             return (records - steadyFrom) * 1e9 / (SampleSink.endNanos() - EventGenerator.STEADY_NANOS.get());
         }
@@ -277,6 +314,7 @@ public final class JobBenchmark {
         }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("heap") ? "hashmap" : backend);
+        conf.addAll(Configuration.fromMap(s.flinkConf()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         DataStream<Event> events = events(env, new EventGenerator(records, p, keys, s.perSecond, s.jitterMillis,
                 steadyFrom > 0 ? steadyFrom : Long.MAX_VALUE), records, RateLimiterStrategy.noOp(), s.jitterMillis);
@@ -300,6 +338,33 @@ public final class JobBenchmark {
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<Event>forBoundedOutOfOrderness(Duration.ofMillis(jitterMillis))
                         .withTimestampAssigner((e, ts) -> e.timestamp));
+    }
+
+    /** Profiles written, for their file names. */
+    private static final java.util.concurrent.atomic.AtomicInteger PROFILES =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Starts async-profiler's CPU sampling when the run's timed part starts — at once, or with {@code steady} when
+     * every subtask reached the steady position — so that filling the first window, which a steady rate leaves out,
+     * does not swamp the profile. The returned thread ends when interrupted.
+     */
+    private static Thread startProfiler(boolean steady) {
+        Thread starter = new Thread(() -> {
+            try {
+                while (steady && EventGenerator.STEADY_NANOS.get() == 0) {
+                    Thread.sleep(20);
+                }
+                one.profiler.AsyncProfiler.getInstance().execute("start,event=cpu,interval=2ms");
+            } catch (InterruptedException ended) {
+                // the job ended before its timed part
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "benchmark-profiler");
+        starter.setDaemon(true);
+        starter.start();
+        return starter;
     }
 
     /**
@@ -394,7 +459,8 @@ public final class JobBenchmark {
 
     /** The options this runner takes; anything else is refused by name. */
     static final Set<String> OPTIONS = Set.of("variants", "ratios", "keys", "parallelism", "backend", "slide",
-            "per-second", "jitter-ms", "last-n", "runs", "seconds", "max-seconds", "max-fill-seconds", "out");
+            "per-second", "jitter-ms", "last-n", "runs", "seconds", "max-seconds", "max-fill-seconds", "conf", "profile",
+            "out");
     static final Set<String> FLAGS = Set.of("help", "smoke", "steady", "state");
 
     private static Map<String, String> options(String[] args) {

@@ -29,6 +29,9 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Records/s (median of runs); %d records per event-second, jitter %d ms,"
                 + " slide %s, last-n %d; JVM %s, %d cores.%n%n", s.perSecond(), s.jitterMillis(), s.slide(), s.lastN(),
                 Runtime.version(), Runtime.getRuntime().availableProcessors()));
+        if (!s.flinkConf().isEmpty()) {
+            md.append("Flink settings for every variant: ").append(s.flinkConf()).append(".\n\n");
+        }
         md.append("| keys | p | backend | variant | W/S | records | span (windows) | timed | records/s | L/A0K | L/A0KE | L/A1 "
                 + "| L/A2 | state/key |\n");
         md.append("| ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -61,8 +64,9 @@ final class Report {
                     java.util.Arrays.toString(m.rates()), m.stateBytesPerKey()));
         }
         return String.format(Locale.ROOT, "{\"perSecond\":%d,\"jitterMillis\":%d,\"slideMillis\":%d,\"lastN\":%d,"
-                + "\"jvm\":\"%s\",\"cores\":%d,\"measurements\":[%n  %s%n]}%n", s.perSecond(), s.jitterMillis(),
-                s.slide().toMillis(), s.lastN(), Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                + "\"jvm\":\"%s\",\"cores\":%d,\"flinkConf\":\"%s\",\"measurements\":[%n  %s%n]}%n", s.perSecond(),
+                s.jitterMillis(), s.slide().toMillis(), s.lastN(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), s.flinkConf(),
                 String.join(",\n  ", rows));
     }
 
