@@ -538,13 +538,13 @@ public final class SlidingWindowEngine implements Serializable {
      */
     public void onTimer(KeyState state, long watermark, WindowSink sink) {
         SliceRing ring = state.ring;
-        state.groupSpec = NO_GROUP;
         if (!ring.isEmpty() && watermark > state.firedThrough) {
             long fromEnd = grid.endSliceAtMost(state.firedThrough) + 1;
             long toEnd = grid.endSliceAtMost(watermark);
             for (int j = 0; j < specs.length; j++) {
                 long k = Math.max(grid.firstWindowEndingAtOrAfter(j, fromEnd), grid.firstWindowContaining(j, ring.base()));
                 long kTo = Math.min(grid.lastWindowEndingAtOrBefore(j, toEnd), grid.lastWindowContaining(j, ring.top()));
+                long groupTo = Long.MIN_VALUE; // the last window of the open group (emitFromGroup); none open yet
                 while (k <= kTo) {
                     long start = grid.startSlice(j, k);
                     long next = ring.nextNonEmpty(start);
@@ -555,7 +555,14 @@ public final class SlidingWindowEngine implements Serializable {
                         k = Math.max(k + 1, grid.firstWindowContaining(j, next)); // skip the empty windows of a gap
                         continue;
                     }
-                    emitInOrder(state, j, k, kTo, sink);
+                    if (state.loadedForOneCall) {
+                        if (k > groupTo) {
+                            groupTo = openGroup(state, j, k, kTo);
+                        }
+                        emitFromGroup(state, j, k, groupTo, sink);
+                    } else {
+                        emitInOrder(state, j, k, sink);
+                    }
                     k++;
                 }
             }
@@ -610,16 +617,11 @@ public final class SlidingWindowEngine implements Serializable {
     }
 
     /**
-     * A window emitted as the watermark passes its end, {@code kTo} the last this fire emits of the spec: windows of
-     * a spec come in order, so slide a cursor.
+     * A window emitted as the watermark passes its end: windows of a spec come in order, so slide a cursor. (A
+     * cursor pays for its O(W/g) build over the following fires; a state deserialized for one call and thrown away
+     * after it has none, so {@link #emitFromGroup} queries its ring instead.)
      */
-    private void emitInOrder(KeyState state, int j, long k, long kTo, WindowSink sink) {
-        if (state.loadedForOneCall) {
-            // A cursor pays for its O(W/g) build over the following fires; a state deserialized for this one call
-            // and thrown away after it has none, so it queries its ring, sharing the middle of the windows it emits.
-            emitFromGroup(state, j, k, kTo, sink);
-            return;
-        }
+    private void emitInOrder(KeyState state, int j, long k, WindowSink sink) {
         long startSlice = grid.startSlice(j, k);
         WindowCursor cursor = state.cursor(j, specs.length);
         cursor.moveTo(k, startSlice, startSlice + grid.sizeSlices(j), grid.slideSlices(j), grid.sizeSlices(j), state.ring);
@@ -634,42 +636,57 @@ public final class SlidingWindowEngine implements Serializable {
      */
     static final int WINDOW_GROUP = 16;
 
-    /** {@link KeyState#groupSpec} when no group is open. */
-    static final int NO_GROUP = -1;
+    /**
+     * Opens the group of windows of spec {@code j} that starts at window {@code k} of a fire emitting up to window
+     * {@code kTo}: at most {@link #WINDOW_GROUP} windows that all overlap. Adds up their common middle, the slices from
+     * the last one's start to the first one's end, once for all of them.
+     *
+     * @return the group's last window
+     */
+    private long openGroup(KeyState state, int j, long k, long kTo) {
+        // Windows at most (size - 1) / slide apart still overlap.
+        long reach = Math.min(WINDOW_GROUP - 1, (grid.sizeSlices(j) - 1) / grid.slideSlices(j));
+        long last = kTo - k > reach ? k + reach : kTo;
+        WindowGroup group = state.group();
+        group.first = k;
+        if (last > k) {
+            state.ring.query(grid.startSlice(j, last), grid.startSlice(j, k) + grid.sizeSlices(j), group.middle);
+        }
+        return last;
+    }
 
     /**
-     * Window {@code k} of a state loaded for one call. Its ring adds up every occupied slice a query covers (a
-     * chunked load holds a few hundred), and a watermark that moved several slides fires that many windows of a
-     * key at once (a job catching up, or a watermark interval longer than the slide): each query adding up the
-     * whole window made those fires 82 % of the window task's time on RocksDB at W/S 3,600 (docs/benchmarks.md).
-     * Windows {@code k .. k+G-1} all contain the slices from the last one's start to the first one's end, so that
-     * middle is added up once and each window adds only its own two ends. Nothing is subtracted: sums stay exact.
+     * Window {@code k} of a state loaded for one call, in the group {@link #openGroup} opened, {@code groupTo} its
+     * last window. The state's ring adds up every occupied slice a query covers (a chunked load holds a few hundred),
+     * and a watermark that moved several slides fires that many windows of a key at once (a job catching up, or a
+     * watermark interval longer than the slide): each query adding up the whole window made those fires 82 % of the
+     * window task's time on RocksDB at W/S 3,600 (docs/benchmarks.md). So each window adds only its own two ends to
+     * the group's middle. Nothing is subtracted: sums stay exact.
      */
-    private void emitFromGroup(KeyState state, int j, long k, long kTo, WindowSink sink) {
-        long size = grid.sizeSlices(j);
-        long slide = grid.slideSlices(j);
-        if (state.groupSpec != j || k > state.groupTo) {
-            state.groupSpec = j;
-            state.groupFrom = k;
-            // Windows at most (size - 1) / slide apart still overlap; a group of one gains nothing.
-            long reach = Math.min(WINDOW_GROUP - 1, (size - 1) / slide);
-            state.groupTo = kTo - k > reach ? k + reach : kTo;
-            if (state.groupTo > k) {
-                state.ring.query(grid.startSlice(j, state.groupTo), grid.startSlice(j, k) + size, state.groupMiddle());
-            }
-        }
-        if (state.groupTo == state.groupFrom) {
-            emitFromTree(state, j, k, sink);
+    private void emitFromGroup(KeyState state, int j, long k, long groupTo, WindowSink sink) {
+        WindowGroup group = state.group;
+        if (groupTo == group.first) {
+            emitFromTree(state, j, k, sink); // a group of one: no middle to share
             return;
         }
         long start = grid.startSlice(j, k);
+        long size = grid.sizeSlices(j);
         SliceRing.Aggregate window = state.scratch;
-        SliceRing.Aggregate end = state.groupEnd;
-        state.ring.query(start, grid.startSlice(j, state.groupTo), window);
-        window.combine(state.groupMiddle);
-        state.ring.query(grid.startSlice(j, state.groupFrom) + size, start + size, end);
-        window.combine(end);
+        state.ring.query(start, grid.startSlice(j, groupTo), window);
+        window.combine(group.middle);
+        state.ring.query(grid.startSlice(j, group.first) + size, start + size, group.end);
+        window.combine(group.end);
         send(j, start, window, sink);
+    }
+
+    /** The group of windows one fire of a state loaded for one call is emitting ({@link #openGroup}). */
+    static final class WindowGroup {
+        /** The group's first window. */
+        long first;
+        /** The slices every window of the group contains. */
+        final SliceRing.Aggregate middle = new SliceRing.Aggregate();
+        /** Scratch for a window's own end. */
+        final SliceRing.Aggregate end = new SliceRing.Aggregate();
     }
 
     private void send(int j, long startSlice, SliceRing.Aggregate window, WindowSink sink) {
@@ -730,24 +747,14 @@ public final class SlidingWindowEngine implements Serializable {
          */
         long quietSlice = NO_SLICE;
         long quietWatermark;
-        /**
-         * The group of windows of one fire that {@link SlidingWindowEngine#emitFromGroup} is emitting: its spec (or
-         * {@link #NO_GROUP}), first and last window, and the aggregate of the slices all of them contain. Valid only
-         * within one {@link SlidingWindowEngine#onTimer} call, which opens it; never saved.
-         */
-        int groupSpec = NO_GROUP;
-        long groupFrom;
-        long groupTo;
-        SliceRing.Aggregate groupMiddle;
-        SliceRing.Aggregate groupEnd;
+        /** Made on a state's first multi-window fire from a one-call load; most states never have one. */
+        WindowGroup group;
 
-        /** The group's aggregates, made on a state's first multi-window fire: most states never have one. */
-        SliceRing.Aggregate groupMiddle() {
-            if (groupMiddle == null) {
-                groupMiddle = new SliceRing.Aggregate();
-                groupEnd = new SliceRing.Aggregate();
+        WindowGroup group() {
+            if (group == null) {
+                group = new WindowGroup();
             }
-            return groupMiddle;
+            return group;
         }
 
         WindowCursor cursor(int spec, int specCount) {
