@@ -20,8 +20,9 @@ public final class HeaderCache<K> {
 
     /**
      * The default bound: a few megabytes at most (a header is 34 bytes plus 48 per pending slice, up to
-     * {@link KeyHeader#MAX_PENDING_SLICES}), enough that a key with several records between checkpoints is read and
-     * written once for all of them.
+     * {@link KeyHeader#MAX_PENDING_SLICES}, or {@link KeyHeader#MAX_PENDING_SLICES_CHUNKED} for long windows: 6 MB
+     * serialized, about 9 MB on the heap, at 4,096 such keys), enough that a key with several records between
+     * checkpoints is read and written once for all of them.
      */
     public static final int DEFAULT_CAPACITY = 4_096;
 

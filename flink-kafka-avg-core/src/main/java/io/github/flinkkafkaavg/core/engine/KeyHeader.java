@@ -12,8 +12,10 @@ import java.util.Arrays;
  * record that needs no window emitted at once — every record up to the watermark's bound, in a job without late
  * data — is added here by {@link SlidingWindowEngine#onElementDeferred}; the slices are read, and these adds
  * merged into them by {@link SlidingWindowEngine#load}, only when a timer fires, a record re-fires a window, or
- * {@link #MAX_PENDING_SLICES} slices have pending values. They are written back only in the last two cases, or
- * when a fire finds more than {@link #KEPT_AFTER_FIRE} slices pending ({@link #keepAfterFire}). Not thread-safe.
+ * the header has no room for the record's slice ({@link #MAX_PENDING_SLICES}; {@link #MAX_PENDING_SLICES_CHUNKED}
+ * for long windows). They are written back only in the last two cases, or when a fire finds more than
+ * {@link #KEPT_AFTER_FIRE} ({@link #KEPT_AFTER_FIRE_CHUNKED}) slices pending ({@link #keepAfterFire}). Not
+ * thread-safe.
  */
 @PublicEvolving
 public final class KeyHeader {
@@ -32,6 +34,26 @@ public final class KeyHeader {
      * (W/S 600 on RocksDB), so the fewer ring writes, which RocksDB also compacts, decide.
      */
     public static final int KEPT_AFTER_FIRE = MAX_PENDING_SLICES - 1;
+
+    /**
+     * {@link #MAX_PENDING_SLICES} for a key whose slices are stored in chunks (windows of more than 256 slices).
+     * Between two fires a key gets values for as many new slices as the watermark moved slides: one in a live job,
+     * ten or more while a job catches up with a backlog, when throughput matters most. With room for eight, each
+     * such interval had one record load the key's chunks, merge the header into them and write them back, besides
+     * the fire's own load: a quarter of the window task's time at W/S 3,600 on RocksDB (docs/benchmarks.md). A
+     * chunked key's slices are kilobytes, so a header of up to 32 slices (1.5 KB, held on the heap between fires and
+     * read and written once per fire) costs little beside them, and leaves room for 16 new slices per fire above the
+     * {@link #KEPT_AFTER_FIRE_CHUNKED} a fire keeps.
+     */
+    public static final int MAX_PENDING_SLICES_CHUNKED = 32;
+
+    /**
+     * {@link #KEPT_AFTER_FIRE} for a key whose slices are stored in chunks: a fire writes the pending values into
+     * the chunks only when more than this many slices are pending, so that while a backlog brings ten new slices
+     * per fire the chunks and their index are written every second fire, and the header a fire writes stays under
+     * 1 KB.
+     */
+    public static final int KEPT_AFTER_FIRE_CHUNKED = 16;
 
     long firedThrough = Long.MIN_VALUE;
     long timer = SlidingWindowEngine.NO_TIMER;
@@ -113,9 +135,9 @@ public final class KeyHeader {
         sums[at + 5] = bigLo;
     }
 
-    /** Whether one more value for {@code slice} fits: its slice is already pending, or a slot is free. */
-    boolean canTake(long slice) {
-        return pending < MAX_PENDING_SLICES || indexOf(slice) >= 0;
+    /** Whether one more value for {@code slice} fits: its slice is already pending, or one of {@code max} slots is free. */
+    boolean canTake(long slice, int max) {
+        return pending < max || indexOf(slice) >= 0;
     }
 
     /** Adds one value to the pending part, with the same double-double step as {@link SliceRing#add}. */
@@ -172,8 +194,13 @@ public final class KeyHeader {
      * @return whether only this header needs saving
      */
     public boolean keepAfterFire(SlidingWindowEngine.KeyState state) {
+        return keepAfterFire(state, KEPT_AFTER_FIRE);
+    }
+
+    /** As {@link #keepAfterFire(SlidingWindowEngine.KeyState)}, keeping up to {@code kept} pending slices. */
+    boolean keepAfterFire(SlidingWindowEngine.KeyState state, int kept) {
         SliceRing ring = state.ring;
-        if (pending > KEPT_AFTER_FIRE || ring.isEmpty()) {
+        if (pending > kept || ring.isEmpty()) {
             return false;
         }
         for (int p = 0; p < pending; p++) {
@@ -269,7 +296,7 @@ public final class KeyHeader {
     /**
      * How many slices hold pending values.
      *
-     * @return 0 to {@link #MAX_PENDING_SLICES}
+     * @return 0 to {@link #MAX_PENDING_SLICES}, or {@link #MAX_PENDING_SLICES_CHUNKED} for a key stored in chunks
      */
     public int pendingSlices() {
         return pending;

@@ -268,7 +268,8 @@ public final class KeyedSlidingWindows<K> {
             }
         }
         long timerBefore = header.timer();
-        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, timestamp, value, watermark);
+        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, timestamp, value, watermark,
+                chunkSlices > 0 ? KeyHeader.MAX_PENDING_SLICES_CHUNKED : KeyHeader.MAX_PENDING_SLICES);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             headerOnlyRecords++;
             moveTimer(timerBefore, header.timer());
@@ -356,7 +357,8 @@ public final class KeyedSlidingWindows<K> {
             store.writeHeader(null);
             return;
         }
-        if (header.keepAfterFire(state)) {
+        if (header.keepAfterFire(state,
+                chunkSlices > 0 ? KeyHeader.KEPT_AFTER_FIRE_CHUNKED : KeyHeader.KEPT_AFTER_FIRE)) {
             firesKeepingSlices++;
             store.writeHeader(header);
         } else {

@@ -323,6 +323,11 @@ public final class SlidingWindowEngine implements Serializable {
      * @return the outcome, or null when the slices are needed
      */
     public Outcome onElementDeferred(KeyHeader header, long timestamp, double value, long currentWatermark) {
+        return onElementDeferred(header, timestamp, value, currentWatermark, KeyHeader.MAX_PENDING_SLICES);
+    }
+
+    /** As {@link #onElementDeferred(KeyHeader, long, double, long)}, with room for {@code maxPending} slices. */
+    Outcome onElementDeferred(KeyHeader header, long timestamp, double value, long currentWatermark, int maxPending) {
         long watermark = Math.max(currentWatermark, header.firedThrough);
         long i = sliceOf(timestamp);
         if (isExpired(i, watermark)) {
@@ -331,7 +336,7 @@ public final class SlidingWindowEngine implements Serializable {
         if (header.spanWith(i) > spanLimit) {
             return Outcome.TOO_FAR_AHEAD;
         }
-        if (!header.canTake(i)) {
+        if (!header.canTake(i, maxPending)) {
             return null;
         }
         long lastEndedSlice = grid.endSliceAtMost(watermark);

@@ -244,7 +244,9 @@ final class EngineHost {
                 savedHeaders.remove(currentKey);
                 return;
             }
-            if (header.pendingSlices() > KeyHeader.MAX_PENDING_SLICES) {
+            // The chunked bound even for whole rings: tests change the chunk size while headers wait in the cache, so
+            // a header filled under chunks may be written after the switch.
+            if (header.pendingSlices() > KeyHeader.MAX_PENDING_SLICES_CHUNKED) {
                 throw new AssertionError("a header holds " + header.pendingSlices() + " pending slices");
             }
             savedHeaders.put(currentKey, write(header, KeyHeaderSerializer.INSTANCE));

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -89,5 +90,62 @@ class KeyedSlidingWindowsTest {
             double exact = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
             assertThat(e.average()).as("%s", e).isCloseTo(exact, within(Math.ulp(exact)));
         }
+    }
+
+    /**
+     * A job catching up with a backlog: the watermark moves many slides between fires, so a key gets values for
+     * many new slices between two fires. With windows of 600 slices (stored in chunks), up to 16 new slices per
+     * fire must go to the header alone — no record reads a chunk — and results must be those of the in-place
+     * layout. Comparing the layouts writes the cached headers to the store after every fire, as a checkpoint
+     * would; the first ones written hold 8 pending slices, the bound of earlier releases (the same bytes), and
+     * take more from there.
+     */
+    @Test
+    void aLongWindowKeyTakesUpToSixteenNewSlicesPerFireInItsHeaderAlone() {
+        SlidingWindowEngine engine = new SlidingWindowEngine(
+                List.of(WindowSpec.ofSizeAndSlide(Duration.ofSeconds(600), Duration.ofSeconds(1))), 0);
+        EngineHost deferred = new EngineHost(engine, true, 16);
+        EngineHost inPlace = new EngineHost(engine, false, 16);
+        assertThat(deferred.windows.chunkSlices).as("windows of 600 slices are stored in chunks").isPositive();
+        Random random = new Random(19);
+        long recordChunkReads = 0;
+        long recordSliceReads = 0;
+        long fires = 0;
+        long slice = 0;
+        while (slice < 2_000) {
+            // 8 new slices in the first interval (what an earlier release's header held), then 1 to 16.
+            int newSlices = slice == 0 ? 8 : 1 + random.nextInt(16);
+            long chunkReads = deferred.chunkReads;
+            long sliceReads = deferred.sliceReads;
+            for (long s = slice; s < slice + newSlices; s++) {
+                for (String key : List.of("a", "b")) {
+                    double value = (s % 17) - 8 + (key.equals("a") ? 0.5 : 0.25); // sums exact in a double
+                    deferred.element(key, s * 1_000 + 300, value);
+                    inPlace.element(key, s * 1_000 + 300, value);
+                    deferred.element(key, s * 1_000 + 800, -value / 2);
+                    inPlace.element(key, s * 1_000 + 800, -value / 2);
+                }
+            }
+            if (fires > 0) { // the first record of a new key looks for a whole ring restored from an in-place job
+                recordChunkReads += deferred.chunkReads - chunkReads;
+                recordSliceReads += deferred.sliceReads - sliceReads;
+            }
+            slice += newSlices;
+            long watermark = slice * 1_000 - 1; // every slice with values has ended: nothing waits but new slices
+            deferred.watermark(watermark);
+            inPlace.watermark(watermark);
+            fires++;
+            assertThat(deferred.describe()).as("slices after watermark %d", watermark).isEqualTo(inPlace.describe());
+        }
+        assertThat(recordChunkReads).as("chunks read by records between fires").isZero();
+        assertThat(recordSliceReads).as("whole rings read by records between fires").isZero();
+        // Per key, a fire writes chunks only once more than 16 slices wait: about every second fire here.
+        long keyFires = 2 * fires;
+        assertThat(deferred.firesKeepingSlices()).as("fires that wrote only the header, of %d", keyFires)
+                .isBetween(keyFires / 4, keyFires - keyFires / 4);
+        deferred.watermark(Long.MAX_VALUE);
+        inPlace.watermark(Long.MAX_VALUE);
+        assertThat(deferred.emitted).hasSize((int) (2 * (slice + 599))).isEqualTo(inPlace.emitted);
+        assertThat(deferred.isEmpty()).isTrue();
     }
 }
