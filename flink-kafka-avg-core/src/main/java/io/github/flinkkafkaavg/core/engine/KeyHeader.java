@@ -135,7 +135,7 @@ public final class KeyHeader {
         sums[at + 5] = bigLo;
     }
 
-    /** Whether one more value for {@code slice} fits: its slice is already pending, or one of {@code max} slots is free. */
+    /** Whether one more value for {@code slice} fits: its slice is pending already, or fewer than {@code max} are. */
     boolean canTake(long slice, int max) {
         return pending < max || indexOf(slice) >= 0;
     }
