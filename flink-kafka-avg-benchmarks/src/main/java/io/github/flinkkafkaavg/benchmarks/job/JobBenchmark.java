@@ -3,6 +3,8 @@ package io.github.flinkkafkaavg.benchmarks.job;
 
 import io.github.flinkkafkaavg.benchmarks.common.Stats;
 import io.github.flinkkafkaavg.examples.Args;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -132,7 +135,7 @@ public final class JobBenchmark {
             // The first configuration measured would otherwise run before the JIT compiled the pipeline around every
             // variant (A0K at half its speed); a few million untimed records through the keyed path fix that.
             for (int i = 0; i < 3; i++) {
-                run(base, Variant.A0K, base.slide(), keyCounts[0], parallelisms[0], backends[0], 3_000_000L
+                run(base.unprofiled(), Variant.A0K, base.slide(), keyCounts[0], parallelisms[0], backends[0], 3_000_000L
                         - 3_000_000L % parallelisms[0], false);
             }
         }
@@ -176,11 +179,16 @@ public final class JobBenchmark {
 
     /** What every run shares. */
     record Settings(long perSecond, int jitterMillis, Duration slide, int lastN, boolean steady,
-            double maxFillSeconds, Map<String, String> flinkConf, Path profile) {}
+            double maxFillSeconds, Map<String, String> flinkConf, Path profile) {
+        /** The same settings without {@code --profile}: for runs that measure nothing, such as the warm-up. */
+        Settings unprofiled() {
+            return new Settings(perSecond, jitterMillis, slide, lastN, steady, maxFillSeconds, flinkConf, null);
+        }
+    }
 
     /** {@code --conf}'s {@code K=V} pairs, in order; empty without the option. */
     static Map<String, String> flinkConf(String option) {
-        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        Map<String, String> conf = new LinkedHashMap<>();
         if (option != null) {
             for (String pair : option.split(",")) {
                 int eq = pair.indexOf('=');
@@ -341,8 +349,7 @@ public final class JobBenchmark {
     }
 
     /** Profiles written, for their file names. */
-    private static final java.util.concurrent.atomic.AtomicInteger PROFILES =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger PROFILES = new AtomicInteger();
 
     /**
      * Starts async-profiler's CPU sampling when the run's timed part starts — at once, or with {@code steady} when
@@ -358,8 +365,8 @@ public final class JobBenchmark {
                 one.profiler.AsyncProfiler.getInstance().execute("start,event=cpu,interval=2ms");
             } catch (InterruptedException ended) {
                 // the job ended before its timed part
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }, "benchmark-profiler");
         starter.setDaemon(true);
