@@ -2,7 +2,10 @@ package io.github.flinkkafkaavg.connectors;
 
 import io.github.flinkkafkaavg.connectors.internal.DeadLetterSerializer;
 import io.github.flinkkafkaavg.connectors.serde.MovingAverageKafkaSerializer;
+import io.github.flinkkafkaavg.connectors.internal.CombineSlices;
 import io.github.flinkkafkaavg.connectors.internal.KeyCheck;
+import io.github.flinkkafkaavg.connectors.internal.SampleGroup;
+import io.github.flinkkafkaavg.connectors.internal.SampleGroupTypeInfo;
 import io.github.flinkkafkaavg.connectors.internal.SampleDeserializer;
 import io.github.flinkkafkaavg.connectors.internal.SampleKafkaSerializer;
 import io.github.flinkkafkaavg.connectors.serde.WindowAverageKafkaSerializer;
@@ -20,6 +23,7 @@ import io.github.flinkkafkaavg.core.datastream.SlidingAverages;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
+import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -159,18 +163,37 @@ final class PipelineAssembly {
     @SuppressWarnings("unchecked")
     private static <T, R> SlidingAverage.Pipeline<T, R> average(PipelineSettings<T> s,
             SingleOutputStreamOperator<Sample> samples) {
-        KeyedStream<Sample, String> keyed = samples.keyBy(Sample::key, Types.STRING);
         if (s.kind == PipelineSettings.Kind.LAST_N) {
-            DataStream<R> results = (DataStream<R>) (DataStream<?>) movingAverages(s).apply(keyed, Sample::value)
+            DataStream<R> results = (DataStream<R>) (DataStream<?>) movingAverages(s)
+                    .apply(samples.keyBy(Sample::key, Types.STRING), Sample::value)
                     .uid(s.name + "-average");
             return new SlidingAverage.Pipeline<>(results, null, null, null);
         }
-        OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
-        SingleOutputStreamOperator<WindowAverage<String>> windows = slidingAverages(s, PipelineChecks.TimeBounds.NONE)
-                .lateRecords(lateTag)
-                .apply(keyed, Sample::value)
-                .uid(s.name + "-average");
-        DataStream<Sample> late = windows.getSideOutput(lateTag);
+        SingleOutputStreamOperator<WindowAverage<String>> windows;
+        DataStream<Sample> late;
+        if (combinesBeforeKeyBy(s)) {
+            SlidingWindowEngine engine = new SlidingWindowEngine(s.specs(), 0);
+            KeyedStream<SampleGroup, String> groups = samples
+                    .transform(s.name + ": add up per key and slice", SampleGroupTypeInfo.INSTANCE,
+                            new CombineSlices(engine, COMBINED_PARTIALS))
+                    .uid(s.name + "-combine")
+                    .keyBy(SampleGroup::key, Types.STRING);
+            OutputTag<SampleGroup> lateTag = new OutputTag<>("late-records", SampleGroupTypeInfo.INSTANCE);
+            windows = slidingAverages(s, PipelineChecks.TimeBounds.NONE)
+                    .lateRecords(lateTag)
+                    .apply(groups, SampleGroup::value)
+                    .uid(s.name + "-average");
+            // Only groups of one reach the late records: the averaging drops a late group of several (it counts them).
+            late = windows.getSideOutput(lateTag).map(SampleGroup::toSample, SampleDeserializer.sampleType())
+                    .name(s.name + ": late records").uid(s.name + "-late-records");
+        } else {
+            OutputTag<Sample> lateTag = new OutputTag<>("late-records", SampleDeserializer.sampleType());
+            windows = slidingAverages(s, PipelineChecks.TimeBounds.NONE)
+                    .lateRecords(lateTag)
+                    .apply(samples.keyBy(Sample::key, Types.STRING), Sample::value)
+                    .uid(s.name + "-average");
+            late = windows.getSideOutput(lateTag);
+        }
         if (s.lateOutput == null) {
             late.sinkTo(new DiscardingSink<>()).name(s.name + ": drop late records").uid(s.name + "-late-drop");
         }
@@ -179,6 +202,19 @@ final class PipelineAssembly {
                     .uid(s.name + "-database-sink");
         }
         return new SlidingAverage.Pipeline<>((DataStream<R>) (DataStream<?>) windows, null, late, null);
+    }
+
+    /** The most partials the combiner before the {@code keyBy} holds: a few megabytes of heap at most. */
+    static final int COMBINED_PARTIALS = 16_384;
+
+    /**
+     * Whether records are added up per key and slice before the {@code keyBy} ({@link CombineSlices}): for sliding
+     * averages without allowed lateness and without a late-records topic, where a group of records gives exactly
+     * what its records would. With lateness a late record re-fires its windows once per record, and a late topic
+     * must get every late record as itself; neither survives adding them up.
+     */
+    static boolean combinesBeforeKeyBy(PipelineSettings<?> s) {
+        return s.kind != PipelineSettings.Kind.LAST_N && s.allowedLateness.isZero() && s.lateOutput == null;
     }
 
     /**

@@ -375,7 +375,10 @@ public final class SlidingAverage<T> extends AverageBuilder<T, SlidingAverage<T>
         }
 
         /**
-         * The records late for every window; null for count-based averages.
+         * The records late for every window; null for count-based averages. Without allowed lateness and without a
+         * late-records topic the pipeline adds up records per key and slice before its {@code keyBy}: a group that
+         * turns out late only there (its source was behind the others, or the job had just restarted) is counted as
+         * its records ({@code numLateRecords}) but is not in this stream.
          *
          * @return the late-record stream
          */

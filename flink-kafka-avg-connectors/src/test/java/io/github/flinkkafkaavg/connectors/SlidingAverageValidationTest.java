@@ -8,7 +8,10 @@ import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.Reading;
 import io.github.flinkkafkaavg.core.WindowSpec;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
 class SlidingAverageValidationTest {
@@ -201,5 +204,31 @@ class SlidingAverageValidationTest {
                 .build(checkpointing(1_000)))
                 .hasMessageContaining("failOnError() and failWhenDeadLettersExceed(0.5, 100) are mutually exclusive");
         valid().failWhenDeadLettersExceed(0.5, 100).skipKafkaChecks().build(checkpointing(1_000));
+    }
+
+    /**
+     * Records are added up before the {@code keyBy} exactly where that changes no result: sliding averages without
+     * allowed lateness and without a late-records topic; never for lastN, with lateness, or with a late topic.
+     */
+    @Test
+    void recordsAreAddedUpBeforeTheKeyByOnlyWithoutLatenessAndWithoutALateTopic() {
+        assertThat(uids(valid())).contains("sliding-average-combine", "sliding-average-average");
+        assertThat(uids(valid().allowedLateness(Duration.ofSeconds(1)))).doesNotContain("sliding-average-combine")
+                .contains("sliding-average-average");
+        assertThat(uids(valid().lateRecords(KafkaOut.topic("late")))).doesNotContain("sliding-average-combine");
+        StreamExecutionEnvironment env = checkpointing(1_000);
+        base().lastN(5).skipKafkaChecks().build(env);
+        assertThat(uids(env)).doesNotContain("sliding-average-combine").contains("sliding-average-average");
+    }
+
+    private static List<String> uids(SlidingAverage.Windowed<Reading> pipeline) {
+        StreamExecutionEnvironment env = checkpointing(1_000);
+        pipeline.skipKafkaChecks().build(env);
+        return uids(env);
+    }
+
+    private static List<String> uids(StreamExecutionEnvironment env) {
+        return env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .filter(Objects::nonNull).toList();
     }
 }

@@ -70,8 +70,12 @@ public final class SampleSerializer extends TypeSerializerSingleton<Sample> {
      * thread-local buffer: a profile of the averaging task put 7 % of its time in that {@code ThreadLocal} lookup, a
      * Flink task thread's map holding many. Keys are mostly ASCII, so the characters go straight into a Latin-1
      * string; the first wider one switches to a {@code char[]}.
+     *
+     * @param in the bytes
+     * @return the key, or null when null was written
+     * @throws IOException when the bytes end early
      */
-    static String readKey(DataInputView in) throws IOException {
+    public static String readKey(DataInputView in) throws IOException {
         int length = in.readUnsignedByte();
         if (length == 0) {
             return null;

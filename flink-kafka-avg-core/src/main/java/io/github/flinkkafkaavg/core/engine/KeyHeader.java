@@ -142,14 +142,7 @@ public final class KeyHeader {
 
     /** Adds one value to the pending part, with the same double-double step as {@link SliceRing#add}. */
     void add(long slice, double value) {
-        int p = indexOf(slice);
-        if (p < 0) {
-            p = slotFor(slice);
-            sums[FIELDS * p + 2] = value;
-            sums[FIELDS * p + 3] = value;
-        }
-        counts[p]++;
-        int at = FIELDS * p;
+        int at = FIELDS * pendingSlot(slice, 1, value, value);
         if (DoubleDouble.isBig(value)) {
             DoubleDouble.addTo(sums, at + 4, value * DoubleDouble.SCALE_DOWN);
         } else {
@@ -161,6 +154,35 @@ public final class KeyHeader {
         if (value > sums[at + 3]) {
             sums[at + 3] = value;
         }
+    }
+
+    /** Adds a partial's values to the pending part, with the same steps as {@link SliceRing#merge}. */
+    void add(long slice, Partial partial) {
+        int at = FIELDS * pendingSlot(slice, partial.count(), partial.min(), partial.max());
+        DoubleDouble.addTo(sums, at, partial.hi(), partial.lo());
+        if (partial.bigHi() != 0 || partial.bigLo() != 0) {
+            DoubleDouble.addTo(sums, at + 4, partial.bigHi(), partial.bigLo());
+        }
+        if (partial.min() < sums[at + 2]) {
+            sums[at + 2] = partial.min();
+        }
+        if (partial.max() > sums[at + 3]) {
+            sums[at + 3] = partial.max();
+        }
+    }
+
+    /**
+     * The slot of pending slice {@code slice}, made with {@code min} and {@code max} when new, its count raised by
+     * {@code n} and the live span widened to it.
+     */
+    private int pendingSlot(long slice, long n, double min, double max) {
+        int p = indexOf(slice);
+        if (p < 0) {
+            p = slotFor(slice);
+            sums[FIELDS * p + 2] = min;
+            sums[FIELDS * p + 3] = max;
+        }
+        counts[p] += n;
         if (empty) {
             empty = false;
             base = slice;
@@ -169,6 +191,7 @@ public final class KeyHeader {
             base = Math.min(base, slice);
             top = Math.max(top, slice);
         }
+        return p;
     }
 
     /** Adds the pending values to the ring; they stay here too, for a host that saves only this header. */

@@ -235,8 +235,29 @@ public final class KeyedSlidingWindows<K> {
      */
     public SlidingWindowEngine.Outcome onElement(long timestamp, double value, long watermark,
             SlidingWindowEngine.WindowSink sink) throws IOException {
+        return onElement(timestamp, value, null, watermark, sink);
+    }
+
+    /**
+     * Handles values of the current key and one slice added up before they got here, as
+     * {@link SlidingWindowEngine#onPartial} does, and moves the key's timer.
+     *
+     * @param timestamp an event time in the values' slice, within {@link SlidingWindowEngine#windowableTimes()}
+     * @param partial the values; not empty
+     * @param watermark the host's current watermark
+     * @param sink receives windows the values re-fire
+     * @return what became of the values, all of them alike
+     * @throws IOException when the store fails
+     */
+    public SlidingWindowEngine.Outcome onPartial(long timestamp, Partial partial, long watermark,
+            SlidingWindowEngine.WindowSink sink) throws IOException {
+        return onElement(timestamp, 0, partial, watermark, sink);
+    }
+
+    private SlidingWindowEngine.Outcome onElement(long timestamp, double value, Partial partial, long watermark,
+            SlidingWindowEngine.WindowSink sink) throws IOException {
         if (layout == Layout.HEADER_FIRST) {
-            return onElementHeaderFirst(timestamp, value, watermark, sink);
+            return onElementHeaderFirst(timestamp, value, partial, watermark, sink);
         }
         SlidingWindowEngine.KeyState state = store.readSlices();
         boolean created = state == null;
@@ -244,7 +265,7 @@ public final class KeyedSlidingWindows<K> {
             state = newState();
         }
         long timerBefore = state.timer();
-        SlidingWindowEngine.Outcome outcome = engine.onElement(state, timestamp, value, watermark, sink);
+        SlidingWindowEngine.Outcome outcome = add(state, timestamp, value, partial, watermark, sink);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             store.writeSlices(state); // the same object for a known key; a new key's state must be stored
             moveTimer(timerBefore, state.timer());
@@ -254,8 +275,14 @@ public final class KeyedSlidingWindows<K> {
         return outcome;
     }
 
-    private SlidingWindowEngine.Outcome onElementHeaderFirst(long timestamp, double value, long watermark,
-            SlidingWindowEngine.WindowSink sink) throws IOException {
+    private SlidingWindowEngine.Outcome add(SlidingWindowEngine.KeyState state, long timestamp, double value,
+            Partial partial, long watermark, SlidingWindowEngine.WindowSink sink) {
+        return partial == null ? engine.onElement(state, timestamp, value, watermark, sink)
+                : engine.onPartial(state, timestamp, partial, watermark, sink);
+    }
+
+    private SlidingWindowEngine.Outcome onElementHeaderFirst(long timestamp, double value, Partial partial,
+            long watermark, SlidingWindowEngine.WindowSink sink) throws IOException {
         K key = store.currentKey();
         KeyHeader header = cache.get(key);
         boolean cached = header != null;
@@ -268,7 +295,7 @@ public final class KeyedSlidingWindows<K> {
             }
         }
         long timerBefore = header.timer();
-        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, timestamp, value, watermark,
+        SlidingWindowEngine.Outcome outcome = engine.onElementDeferred(header, timestamp, value, partial, watermark,
                 chunkSlices > 0 ? KeyHeader.MAX_PENDING_SLICES_CHUNKED : KeyHeader.MAX_PENDING_SLICES);
         if (outcome == SlidingWindowEngine.Outcome.ADDED) {
             headerOnlyRecords++;
@@ -288,7 +315,7 @@ public final class KeyedSlidingWindows<K> {
         KeyHeader h = header;
         Loaded loaded = load(header, () -> engine.slicesReadByElement(h, timestamp, watermark), true);
         SlidingWindowEngine.KeyState state = engine.load(loaded.slices, header);
-        outcome = engine.onElement(state, timestamp, value, watermark, sink);
+        outcome = add(state, timestamp, value, partial, watermark, sink);
         if (outcome == SlidingWindowEngine.Outcome.ADDED || hadPending) {
             save(loaded, state, header, outcome == SlidingWindowEngine.Outcome.ADDED ? engine.sliceOf(timestamp) : null);
             store.writeHeader(KeyHeader.of(state));

@@ -245,6 +245,30 @@ public final class SlidingWindowEngine implements Serializable {
      * @return whether the record was added
      */
     public Outcome onElement(KeyState state, long timestamp, double value, long currentWatermark, WindowSink sink) {
+        return onElement(state, timestamp, value, null, currentWatermark, sink);
+    }
+
+    /**
+     * Handles the values of one slice of the key whose state is {@code state}, added up before they got here, as
+     * {@link #onElement} handles one value: one decision for all of them (late, too far ahead, or added), which is
+     * the decision each would get on its own at this point, since the values of one slice share their windows. Only
+     * for an engine without allowed lateness whose host has no late side output: a late value re-fires its windows
+     * once per value, and a late output must carry each record.
+     *
+     * @param state the key's state
+     * @param timestamp an event time in the values' slice
+     * @param partial the values; not empty
+     * @param currentWatermark the host's current watermark, as for {@link #onElement}
+     * @param sink receives windows emitted again (none without allowed lateness)
+     * @return whether the values were added
+     */
+    public Outcome onPartial(KeyState state, long timestamp, Partial partial, long currentWatermark, WindowSink sink) {
+        return onElement(state, timestamp, 0, partial, currentWatermark, sink);
+    }
+
+    /** {@link #onElement} for one value ({@code partial} null) or a partial's values. */
+    private Outcome onElement(KeyState state, long timestamp, double value, Partial partial, long currentWatermark,
+            WindowSink sink) {
         // After a restore the host's watermark starts again from Long.MIN_VALUE, while this key remembers how far
         // it had got. Judging by the larger keeps lateness and re-fires the same as in a run without the failure.
         long watermark = Math.max(currentWatermark, state.firedThrough);
@@ -266,10 +290,19 @@ public final class SlidingWindowEngine implements Serializable {
         }
         // Every window that ended by this watermark and held a value has been emitted (the timer guarantees it).
         state.firedThrough = watermark;
-        ring.add(i, value);
-        if (state.cursors != null) {
-            for (WindowCursor cursor : state.cursors) {
-                cursor.added(i, value);
+        if (partial == null) {
+            ring.add(i, value);
+            if (state.cursors != null) {
+                for (WindowCursor cursor : state.cursors) {
+                    cursor.added(i, value);
+                }
+            }
+        } else {
+            partial.mergeInto(ring, i);
+            if (state.cursors != null) {
+                for (WindowCursor cursor : state.cursors) {
+                    cursor.added(i, partial);
+                }
             }
         }
         if (quiet) {
@@ -328,6 +361,12 @@ public final class SlidingWindowEngine implements Serializable {
 
     /** As {@link #onElementDeferred(KeyHeader, long, double, long)}, with room for {@code maxPending} slices. */
     Outcome onElementDeferred(KeyHeader header, long timestamp, double value, long currentWatermark, int maxPending) {
+        return onElementDeferred(header, timestamp, value, null, currentWatermark, maxPending);
+    }
+
+    /** As {@link #onElementDeferred(KeyHeader, long, double, long, int)} for one value, or for {@code partial}'s. */
+    Outcome onElementDeferred(KeyHeader header, long timestamp, double value, Partial partial, long currentWatermark,
+            int maxPending) {
         long watermark = Math.max(currentWatermark, header.firedThrough);
         long i = sliceOf(timestamp);
         if (isExpired(i, watermark)) {
@@ -358,7 +397,11 @@ public final class SlidingWindowEngine implements Serializable {
             return null; // in no window at all: onElement keeps it only until it expires
         }
         header.firedThrough = watermark;
-        header.add(i, value);
+        if (partial == null) {
+            header.add(i, value);
+        } else {
+            header.add(i, partial);
+        }
         if (header.timer == NO_TIMER || candidate < header.timer) {
             header.timer = candidate;
         }
@@ -703,8 +746,26 @@ public final class SlidingWindowEngine implements Serializable {
 
     // ---- time ↔ slices: the arithmetic is the grid's (SliceGrid); lateness is the engine's -------------------
 
-    long sliceOf(long timestamp) {
+    /**
+     * The slice holding an event time: records of one key and slice may be added up before they reach the key
+     * ({@link #onPartial}).
+     *
+     * @param timestamp an event time, within {@link #windowableTimes()}
+     * @return the slice index
+     */
+    public long sliceOf(long timestamp) {
         return grid.sliceOf(timestamp);
+    }
+
+    /**
+     * The end of a slice, exclusive: once the watermark reaches it minus one, windows holding the slice may have
+     * been emitted.
+     *
+     * @param slice a slice index
+     * @return epoch milliseconds
+     */
+    public long sliceEnd(long slice) {
+        return grid.timeOf(slice + 1);
     }
 
     /** Whether every window containing slice {@code i} is late at {@code watermark}. */

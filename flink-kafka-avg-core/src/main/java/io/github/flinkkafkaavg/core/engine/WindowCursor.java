@@ -88,6 +88,24 @@ final class WindowCursor {
         }
     }
 
+    /** Records that {@code partial}'s values were added to slice {@code slice}, as {@link #added(long, double)}. */
+    void added(long slice, Partial partial) {
+        if (k == NONE) {
+            return;
+        }
+        if (slice >= m && slice < b) {
+            backCount += partial.count();
+            DoubleDouble.addTo(back, 0, partial.hi(), partial.lo());
+            if (partial.bigHi() != 0 || partial.bigLo() != 0) {
+                DoubleDouble.addTo(back, 2, partial.bigHi(), partial.bigLo());
+            }
+            backMin = Math.min(backMin, partial.min());
+            backMax = Math.max(backMax, partial.max());
+        } else if (slice >= a && slice < m) {
+            frontDirty = true;
+        }
+    }
+
     void result(SliceRing.Aggregate out) {
         out.reset();
         if (a < m) {

@@ -49,6 +49,10 @@ final class EngineHost {
     final List<Emission> emitted = new ArrayList<>();
     long watermark = Long.MIN_VALUE;
     long late;
+    long partials;
+    /** Records and partials handed to the windows. */
+    long calls;
+    long latePartialRecords;
     long tooFar;
     /** Backend accesses, as a serializing backend would pay for them. */
     long sliceReads;
@@ -85,11 +89,27 @@ final class EngineHost {
     SlidingWindowEngine.Outcome element(String key, long ts, double value) {
         currentKey = key;
         SlidingWindowEngine.Outcome outcome = io(() -> windows.onElement(ts, value, watermark, sink(key)));
+        calls++;
         if (outcome == SlidingWindowEngine.Outcome.LATE) {
             late++;
         } else if (outcome == SlidingWindowEngine.Outcome.TOO_FAR_AHEAD) {
             tooFar++;
         }
+        return outcome;
+    }
+
+    /** Values of one key and slice added up before they got here, counted as their records would be. */
+    SlidingWindowEngine.Outcome partial(String key, long ts, Partial partial) {
+        currentKey = key;
+        SlidingWindowEngine.Outcome outcome = io(() -> windows.onPartial(ts, partial, watermark, sink(key)));
+        if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            late += partial.count();
+            latePartialRecords += partial.count();
+        } else if (outcome == SlidingWindowEngine.Outcome.TOO_FAR_AHEAD) {
+            tooFar += partial.count();
+        }
+        partials++;
+        calls++;
         return outcome;
     }
 

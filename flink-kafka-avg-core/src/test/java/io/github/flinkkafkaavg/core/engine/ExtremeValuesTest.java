@@ -79,12 +79,12 @@ class ExtremeValuesTest {
      */
     @Property(tries = 300)
     void averagesOfExtremeValuesOfOneSignAreExactOnBothLayouts(@ForAll @Size(min = 1, max = 40) List<@net.jqwik.api.From("extreme") Double> magnitudes,
-            @ForAll boolean negative, @ForAll boolean deferred) {
+            @ForAll boolean negative, @ForAll boolean deferred, @ForAll boolean combined) {
         List<Double> values = new ArrayList<>();
         for (double m : magnitudes) {
             values.add(negative ? -m : m);
         }
-        check(values, deferred, 0);
+        check(values, deferred, combined, 0);
     }
 
     /**
@@ -94,7 +94,7 @@ class ExtremeValuesTest {
     @Property(tries = 300)
     void averagesOfExtremeValuesOfMixedSignsAreFiniteAndWithinTheDoubleDoubleBound(
             @ForAll @Size(min = 1, max = 40) List<@net.jqwik.api.From("extreme") Double> magnitudes,
-            @ForAll @Size(min = 40, max = 40) List<Boolean> signs, @ForAll boolean deferred) {
+            @ForAll @Size(min = 40, max = 40) List<Boolean> signs, @ForAll boolean deferred, @ForAll boolean combined) {
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < magnitudes.size(); i++) {
             values.add(signs.get(i) ? -magnitudes.get(i) : magnitudes.get(i));
@@ -104,27 +104,39 @@ class ExtremeValuesTest {
             meanMagnitude = meanMagnitude.add(new BigDecimal(Math.abs(v)));
         }
         meanMagnitude = meanMagnitude.divide(BigDecimal.valueOf(values.size()), MathContext.DECIMAL128);
-        check(values, deferred, meanMagnitude.doubleValue() * 0x1p-90);
+        check(values, deferred, combined, meanMagnitude.doubleValue() * 0x1p-90);
     }
 
-    /** Spread over slices of one window and into the count window, compared value for value with BigDecimal. */
-    private static void check(List<Double> values, boolean deferred, double absoluteSlack) {
+    /**
+     * Spread over slices of one window and into the count window, compared value for value with BigDecimal;
+     * combined, the window's values are added up per slice first ({@link SliceCombiner}), as before a pipeline's
+     * {@code keyBy}.
+     */
+    private static void check(List<Double> values, boolean deferred, boolean combined, double absoluteSlack) {
         EngineHost host = new EngineHost(new SlidingWindowEngine(List.of(SPEC), 0), deferred);
         if (deferred) {
             // A chunk per slice: the window's middle slices enter a fire as chunk aggregates from the chunk index,
             // whose sums must be as exact as the slices' (this window is otherwise short enough for one ring).
             host.windows.chunkSlices = 1;
         }
+        SliceCombiner<String> combiner = combined ? new SliceCombiner<>(host.engine, 100) : null;
         CountWindow count = new CountWindow(Math.max(1, values.size() / 2));
         List<Double> inCount = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            host.element("k", 10 + i % 30, values.get(i)); // slices 1 to 3: all in the window [0, 40)
+            // slices 1 to 3: all in the window [0, 40)
+            if (combiner == null || !combiner.add("k", 10 + i % 30, values.get(i), Long.MIN_VALUE)) {
+                host.element("k", 10 + i % 30, values.get(i));
+            }
             count.add(values.get(i));
             inCount.add(values.get(i));
             if (inCount.size() > count.capacity()) {
                 inCount.remove(0);
             }
             assertClose("count window after " + (i + 1), count.average(), exactAverage(inCount), absoluteSlack);
+        }
+        if (combiner != null) {
+            combiner.flush(host::partial);
+            assertThat(host.partials).isBetween(1L, 3L);
         }
         host.watermark(Long.MAX_VALUE);
         EngineHost.Emission whole = host.emitted.stream().filter(e -> e.start() == 0).findFirst().orElseThrow();

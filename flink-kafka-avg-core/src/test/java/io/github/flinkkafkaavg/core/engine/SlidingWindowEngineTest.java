@@ -113,19 +113,29 @@ class SlidingWindowEngineTest {
     static List<Arguments> configurationsOnBothLayouts() {
         List<Arguments> both = new java.util.ArrayList<>();
         for (Arguments a : configurations()) {
-            both.add(Arguments.of(a.get()[0], a.get()[1], a.get()[2], false));
-            both.add(Arguments.of(a.get()[0] + ", deferred", a.get()[1], a.get()[2], true));
+            both.add(Arguments.of(a.get()[0], a.get()[1], a.get()[2], false, false));
+            both.add(Arguments.of(a.get()[0] + ", deferred", a.get()[1], a.get()[2], true, false));
+            if ((long) a.get()[2] == 0) {
+                // Without allowed lateness records may be added up per key and slice before the keyBy.
+                both.add(Arguments.of(a.get()[0] + ", combined", a.get()[1], a.get()[2], false, true));
+                both.add(Arguments.of(a.get()[0] + ", deferred, combined", a.get()[1], a.get()[2], true, true));
+            }
         }
         return both;
     }
 
     /**
      * Against a literal model of Flink's window operator, on both state layouts: slices in place (heap), and
-     * headers with deferred adds and slices loaded on demand, every state read a fresh copy (RocksDB).
+     * headers with deferred adds and slices loaded on demand, every state read a fresh copy (RocksDB). Combined,
+     * the records go through a {@link SliceCombiner} flushed before every watermark, as a pipeline's combiner
+     * before its {@code keyBy}; on every other seed the combiner's watermark lags the keyed task's by one step, as
+     * that of a source back from idleness behind the others (or of a job just restored), so that partials arrive
+     * late for some or all of their windows.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("configurationsOnBothLayouts")
-    void emitsExactlyWhatFlinksWindowOperatorEmits(String name, List<WindowSpec> specs, long lateness, boolean deferred) {
+    void emitsExactlyWhatFlinksWindowOperatorEmits(String name, List<WindowSpec> specs, long lateness, boolean deferred,
+            boolean combined) {
         long widest = specs.stream().mapToLong(WindowSpec::sizeMillis).max().orElseThrow();
         long totalLate = 0;
         long totalRefires = 0;
@@ -134,6 +144,9 @@ class SlidingWindowEngineTest {
         long totalStale = 0;
         long totalPartial = 0;
         long totalReused = 0;
+        long totalPartials = 0;
+        long totalCalls = 0;
+        long totalLatePartials = 0;
         for (long seed = 1; seed <= 12; seed++) {
             Random random = new Random(seed * 31 + name.hashCode());
             FlinkWindowModel model = new FlinkWindowModel(specs, lateness);
@@ -145,6 +158,9 @@ class SlidingWindowEngineTest {
             }
             // Deferred, the heap layout runs alongside: after every watermark each key must load to the same slices.
             EngineHost inPlace = deferred ? new EngineHost(new SlidingWindowEngine(specs, lateness)) : null;
+            SliceCombiner<String> combiner = combined
+                    ? new SliceCombiner<>(host.engine, seed % 3 == 0 ? 3 : 10_000) : null; // full now and then
+            long combinerWatermark = Long.MIN_VALUE;
             long eventTime = -20_000 + random.nextInt(5_000); // negative timestamps too
             long maxSeen = Long.MIN_VALUE;
             int keys = 1 + random.nextInt(6);
@@ -169,7 +185,11 @@ class SlidingWindowEngineTest {
                     host.windows.chunkSlices = new int[] {0, 5, 3, 0, 5, 2}[n / 500];
                 }
                 model.element(key, ts, value);
-                host.element(key, ts, value);
+                if (combiner == null || !combiner.add(key, ts, value, combinerWatermark)) {
+                    host.element(key, ts, value);
+                } else if (combiner.isFull()) {
+                    combiner.flush(host::partial);
+                }
                 if (inPlace != null) {
                     inPlace.element(key, ts, value);
                 }
@@ -180,6 +200,11 @@ class SlidingWindowEngineTest {
                         wm += 30_000; // a watermark far ahead of the data (idle source, clock jump)
                     }
                     model.watermark(wm);
+                    if (combiner != null) {
+                        combiner.flush(host::partial);
+                        // Lagging: the watermark the combiner judges by is the one before this.
+                        combinerWatermark = seed % 2 == 0 ? Math.max(wm, combinerWatermark) : host.watermark;
+                    }
                     host.watermark(wm);
                     if (inPlace != null) {
                         inPlace.watermark(wm);
@@ -189,6 +214,11 @@ class SlidingWindowEngineTest {
                 }
             }
             model.watermark(Long.MAX_VALUE);
+            if (combiner != null) {
+                combiner.flush(host::partial);
+                totalPartials += host.partials;
+                totalLatePartials += host.latePartialRecords;
+            }
             host.watermark(Long.MAX_VALUE);
 
             assertThat(host.late).as("late records, seed %d", seed).isEqualTo(model.lateRecords);
@@ -200,6 +230,7 @@ class SlidingWindowEngineTest {
             assertThat(model.openWindows()).isZero();
             totalLate += model.lateRecords;
             totalDeferred += host.deferredAdds();
+            totalCalls += host.calls;
             totalKept += host.firesKeepingSlices();
             totalStale += host.staleLoads();
             totalPartial += host.partialLoads();
@@ -209,13 +240,19 @@ class SlidingWindowEngineTest {
         }
         // The streams must exercise the hard cases, or this test proves little.
         assertThat(totalLate).as("late records across seeds").isPositive();
+        if (combined) {
+            assertThat(totalPartials).as("partials across seeds").isPositive();
+            assertThat(totalLatePartials).as("records late for every window at the keyed task in a partial")
+                    .isPositive();
+        }
         // Keys that emptied in a gap came back with the state another emptied key left: same answers as a new one.
         assertThat(totalReused).as("keys given a spare state across seeds").isPositive();
         if (lateness > 0) {
             assertThat(totalRefires).as("re-fired windows across seeds").isPositive();
         }
         if (deferred) {
-            assertThat(totalDeferred).as("records the header alone took").isGreaterThan(12 * 3_000 / 2);
+            assertThat(totalDeferred).as("records (or partials) the header alone took, of %d", totalCalls)
+                    .isGreaterThan(totalCalls / 2);
             assertThat(totalKept).as("fires that saved only the header").isPositive();
             assertThat(totalStale).as("loads of slices a kept fire left stale").isPositive();
             if (widest / new SlidingWindowEngine(specs, lateness).sliceMillis() > 5) {

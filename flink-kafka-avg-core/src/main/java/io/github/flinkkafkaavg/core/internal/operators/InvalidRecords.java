@@ -54,16 +54,22 @@ final class InvalidRecords<IN> implements Serializable {
     }
 
     void reject(StreamRecord<IN> record, String why, Output<?> output, Object key) {
+        reject(record, 1, why, output, key);
+    }
+
+    /** As {@link #reject(StreamRecord, String, Output, Object)} for a record that stands for {@code n} records. */
+    void reject(StreamRecord<IN> record, long n, String why, Output<?> output, Object key) {
         // Counted whether routed or dropped: the operator's accounting (averaged + late + invalid = records in)
         // must not depend on where the records went.
-        counter.inc();
+        counter.inc(n);
         if (tag != null) {
             output.collect(tag, record);
             return;
         }
         if (logs.allow()) {
-            LOG.warn("Dropped an invalid record for key {}: {} ({} invalid records so far; set an invalid-records"
-                    + " output to keep them)", key, why, counter.getCount());
+            LOG.warn("Dropped {} for key {}: {} ({} invalid records so far; set an invalid-records output to keep"
+                    + " them)", n == 1 ? "an invalid record" : n + " invalid records of one slice, added up before"
+                    + " the keyBy,", key, why, counter.getCount());
         }
     }
 }

@@ -7,6 +7,8 @@ import io.github.flinkkafkaavg.core.engine.EventTimeLimits;
 import io.github.flinkkafkaavg.core.engine.HeaderCache;
 import io.github.flinkkafkaavg.core.engine.KeyHeader;
 import io.github.flinkkafkaavg.core.engine.KeyedSlidingWindows;
+import io.github.flinkkafkaavg.core.engine.Partial;
+import io.github.flinkkafkaavg.core.engine.PartialRecord;
 import io.github.flinkkafkaavg.core.engine.SliceRing;
 import io.github.flinkkafkaavg.core.engine.SlidingWindowEngine;
 import io.github.flinkkafkaavg.core.internal.KeyHeaderSerializer;
@@ -51,6 +53,10 @@ import org.apache.flink.util.OutputTag;
  * state is touched), or it is too far ahead of the key's open slices — go to the invalid-records side output when
  * one is set, else they are dropped and logged with the reason at most once a minute. Every record is counted once:
  * {@code numRecordsAveraged}, {@code numLateRecords} or {@code numInvalidRecords}, whichever became of it.
+ *
+ * <p>A {@link PartialRecord} stands for the records of one key and slice added up before the {@code keyBy}; it is
+ * added as a whole and counted as those records. Only pipelines without allowed lateness send them, so a late one
+ * is counted late and dropped ({@code numLateRecordsDropped}), as its records would have been without a late output.
  *
  * @param <IN> the record type
  * @param <K> the key type
@@ -158,6 +164,13 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
                     + " forget to call DataStream.assignTimestampsAndWatermarks(...) or to give the source a"
                     + " WatermarkStrategy with a timestamp assigner? Sliding averages run on event time.");
         }
+        if (record.getValue() instanceof PartialRecord carrier) {
+            Partial partial = carrier.partial();
+            if (partial != null) {
+                processPartial(record, partial);
+                return;
+            }
+        }
         double value = invalidRecords.read(record, output, getCurrentKey());
         if (Double.isNaN(value)) {
             return;
@@ -182,10 +195,39 @@ public final class SlidingAverageOperator<IN, K> extends AbstractStreamOperator<
                 lateDropped.inc();
             }
         } else {
-            invalidRecords.reject(record, "its timestamp " + record.getTimestamp()
-                    + " is more than " + engine.spanLimit() + " slices of " + engine.sliceMillis()
-                    + " ms ahead of the key's oldest open window", output, getCurrentKey());
+            invalidRecords.reject(record, tooFarAhead(record.getTimestamp()), output, getCurrentKey());
         }
+    }
+
+    /**
+     * Values of one slice added up before the {@code keyBy}: one decision for all, counted as their records. Late
+     * ones can only be dropped — the records they stand for are gone — which is what an averaging without allowed
+     * lateness and without a late output does with late records anyway; the combiner sends the records it finds late
+     * on alone, so this happens only to values that turned late on the way (their source was behind the others).
+     */
+    private void processPartial(StreamRecord<IN> record, Partial partial) throws Exception {
+        long n = partial.count();
+        String why = limits.check(record.getTimestamp(),
+                limits.needsClock() ? getProcessingTimeService().getCurrentProcessingTime() : 0);
+        if (why != null) {
+            invalidRecords.reject(record, n, why, output, getCurrentKey());
+            return;
+        }
+        SlidingWindowEngine.Outcome outcome =
+                windows.onPartial(record.getTimestamp(), partial, timers.currentWatermark(), sink);
+        if (outcome == SlidingWindowEngine.Outcome.ADDED) {
+            averaged.inc(n);
+        } else if (outcome == SlidingWindowEngine.Outcome.LATE) {
+            late.inc(n);
+            lateDropped.inc(n);
+        } else {
+            invalidRecords.reject(record, n, tooFarAhead(record.getTimestamp()), output, getCurrentKey());
+        }
+    }
+
+    private String tooFarAhead(long timestamp) {
+        return "its timestamp " + timestamp + " is more than " + engine.spanLimit() + " slices of "
+                + engine.sliceMillis() + " ms ahead of the key's oldest open window";
     }
 
     @Override
