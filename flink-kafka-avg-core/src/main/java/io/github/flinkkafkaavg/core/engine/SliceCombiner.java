@@ -1,11 +1,7 @@
 package io.github.flinkkafkaavg.core.engine;
 
 import io.github.flinkkafkaavg.core.annotation.Internal;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,20 +38,21 @@ public final class SliceCombiner<K> {
         void partial(K key, long timestamp, Partial partial);
     }
 
-    /** A key's partials, in the order their first values arrived; most keys have one or two per watermark. */
-    private static final class KeySlices {
-        long[] slices = new long[2];
-        long[] timestamps = new long[2];
-        Partial[] partials = new Partial[2];
-        int size;
-    }
-
     private final SlidingWindowEngine engine;
     private final int capacity;
-    private final Map<K, KeySlices> keys = new HashMap<>();
-    private final List<Partial> spare = new ArrayList<>();
-    private int partials;
+    // One entry per key and slice, dense, in the order their first values arrived, so that a flush hands every key's
+    // partials on in that order and touches only what is used. A java.util.HashMap per key cost most of this class's
+    // time in a profile of the Kafka job (a node, a key object and a list per key and interval, each a cache miss);
+    // here a lookup reads one long of an open-addressing table (the hash and the entry), the entry's slice and key.
+    private Object[] keys;
+    private long[] slices;
+    private long[] timestamps;
+    private Partial[] partials;
+    private int size;
     private long values;
+    /** Open addressing, linear probing: 0 for a free slot, else the hash of key and slice above, entry + 1 below. */
+    private long[] table;
+    private int mask;
 
     /**
      * A combiner for the slices of {@code engine}.
@@ -69,6 +66,7 @@ public final class SliceCombiner<K> {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
         this.capacity = capacity;
+        allocate(Math.min(capacity, 64));
     }
 
     /**
@@ -79,34 +77,38 @@ public final class SliceCombiner<K> {
      * @param value a finite value
      * @param watermark this side's current watermark
      * @return false, having changed nothing, when the record's slice ended at the watermark: send it on alone
+     * @throws IllegalStateException when it {@link #isFull() is full}
      */
     public boolean add(K key, long timestamp, double value, long watermark) {
         long slice = engine.sliceOf(timestamp);
         if (engine.sliceEnd(slice) - 1 <= watermark) {
             return false;
         }
-        KeySlices k = keys.get(key);
-        if (k == null) {
-            k = new KeySlices();
-            keys.put(key, k);
-        }
-        int p = 0;
-        while (p < k.size && k.slices[p] != slice) {
-            p++;
-        }
-        if (p == k.size) {
-            if (p == k.slices.length) {
-                k.slices = Arrays.copyOf(k.slices, 2 * p);
-                k.timestamps = Arrays.copyOf(k.timestamps, 2 * p);
-                k.partials = Arrays.copyOf(k.partials, 2 * p);
+        int hash = key.hashCode() * 31 + Long.hashCode(slice);
+        int at = mix(hash) & mask;
+        long slot;
+        while ((slot = table[at]) != 0) {
+            int e = (int) slot - 1;
+            if ((int) (slot >>> 32) == hash && slices[e] == slice && key.equals(keys[e])) {
+                partials[e].add(value);
+                values++;
+                return true;
             }
-            k.slices[p] = slice;
-            k.timestamps[p] = timestamp;
-            k.partials[p] = spare.isEmpty() ? new Partial() : spare.remove(spare.size() - 1);
-            k.size++;
-            partials++;
+            at = (at + 1) & mask;
         }
-        k.partials[p].add(value);
+        if (size == keys.length) {
+            if (size == capacity) {
+                throw new IllegalStateException("the combiner holds " + capacity + " partials: flush it when isFull()");
+            }
+            allocate(2 * size);
+            at = free(hash);
+        }
+        int e = size++;
+        keys[e] = key;
+        slices[e] = slice;
+        timestamps[e] = timestamp;
+        partials[e].add(value);
+        table[at] = ((long) hash << 32) | (e + 1);
         values++;
         return true;
     }
@@ -117,7 +119,7 @@ public final class SliceCombiner<K> {
      * @return true when full
      */
     public boolean isFull() {
-        return partials >= capacity;
+        return size >= capacity;
     }
 
     /**
@@ -135,7 +137,7 @@ public final class SliceCombiner<K> {
      * @return 0 after a flush
      */
     public int partials() {
-        return partials;
+        return size;
     }
 
     /**
@@ -152,24 +154,59 @@ public final class SliceCombiner<K> {
      *
      * @param sink receives them
      */
+    @SuppressWarnings("unchecked")
     public void flush(PartialSink<K> sink) {
-        if (partials == 0) {
+        if (size == 0) {
             return;
         }
-        for (Map.Entry<K, KeySlices> e : keys.entrySet()) {
-            KeySlices k = e.getValue();
-            for (int p = 0; p < k.size; p++) {
-                Partial partial = k.partials[p];
-                sink.partial(e.getKey(), k.timestamps[p], partial);
-                partial.reset();
-                if (spare.size() < capacity) {
-                    spare.add(partial);
-                }
-                k.partials[p] = null;
-            }
+        for (int e = 0; e < size; e++) {
+            Partial partial = partials[e];
+            sink.partial((K) keys[e], timestamps[e], partial);
+            partial.reset();
+            keys[e] = null;
         }
-        keys.clear();
-        partials = 0;
+        Arrays.fill(table, 0L);
+        size = 0;
         values = 0;
+    }
+
+    /** Room for {@code entries} partials (at most the capacity), and a table at most half full with them. */
+    private void allocate(int entries) {
+        int n = Math.min(entries, capacity);
+        int old = keys == null ? 0 : keys.length;
+        keys = keys == null ? new Object[n] : Arrays.copyOf(keys, n);
+        slices = slices == null ? new long[n] : Arrays.copyOf(slices, n);
+        timestamps = timestamps == null ? new long[n] : Arrays.copyOf(timestamps, n);
+        partials = partials == null ? new Partial[n] : Arrays.copyOf(partials, n);
+        for (int e = old; e < n; e++) {
+            partials[e] = new Partial();
+        }
+        table = new long[Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1];
+        mask = table.length - 1;
+        for (int e = 0; e < size; e++) {
+            int hash = keys[e].hashCode() * 31 + Long.hashCode(slices[e]);
+            table[free(hash)] = ((long) hash << 32) | (e + 1);
+        }
+    }
+
+    private int free(int hash) {
+        int at = mix(hash) & mask;
+        while (table[at] != 0) {
+            at = (at + 1) & mask;
+        }
+        return at;
+    }
+
+    /**
+     * Murmur3's finalizer: keys that differ in their last character and consecutive slices give consecutive hashes,
+     * which linear probing would pile into long runs (a profile found most of this class's time in the probe loop
+     * with {@code HashMap}'s spreading, {@code h ^ h >>> 16}).
+     */
+    private static int mix(int hash) {
+        int h = hash ^ (hash >>> 16);
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
     }
 }
