@@ -22,9 +22,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>It holds nothing across a checkpoint: everything goes on before a watermark, a change of watermark status (an
  * idle input must not let the averaging task's watermark pass records held here), a checkpoint barrier
  * ({@link #prepareSnapshotPreBarrier}) and the end of input, and when {@code capacity} partials are held. A record
- * whose slice has ended at this operator's watermark goes on alone at once. When a flush finds fewer than two
- * records per partial — many keys, each with a record now and then — combining costs more than it saves, so the next
- * {@code 8 × capacity} records go on alone before it tries again.
+ * whose slice has ended at this operator's watermark goes on alone, after everything held. When a flush at a
+ * watermark or a full table finds fewer than two records per partial — many keys, each with a record now and then —
+ * combining costs more than it saves, so the next {@code 8 × capacity} records go on alone before it tries again.
  */
 @Internal
 public final class CombineSlices extends AbstractStreamOperator<SampleGroup>
@@ -74,45 +74,52 @@ public final class CombineSlices extends AbstractStreamOperator<SampleGroup>
             return;
         }
         if (!combiner.add(sample.key(), record.getTimestamp(), sample.value(), watermark)) {
+            // After what is held: a key's records must reach the averaging in the order they came, or a key near its
+            // span limit could refuse another of its records than it would have.
+            flush(false);
             output.collect(reuse.replace(SampleGroup.of(sample), record.getTimestamp()));
             return;
         }
         if (combiner.isFull()) {
-            flush();
+            flush(true);
         }
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        flush(true);
         watermark = Math.max(watermark, mark.getTimestamp());
         super.processWatermark(mark);
     }
 
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
-        flush();
+        flush(false);
         super.processWatermarkStatus(status);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
+        flush(false);
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        flush();
+        flush(false);
         super.finish();
     }
 
-    private void flush() {
+    /**
+     * Hands everything held on; {@code judge} at the natural end of an interval (a watermark, a full table), where
+     * the records per group say whether adding up pays — not after a barrier or a late record cut it short.
+     */
+    private void flush(boolean judge) {
         int partials = combiner.partials();
         if (partials == 0) {
             return;
         }
-        if (combiner.values() < 2L * partials) {
+        if (judge && combiner.values() < 2L * partials) {
             passThrough = 8L * capacity;
         }
         combiner.flush((key, timestamp, partial) ->

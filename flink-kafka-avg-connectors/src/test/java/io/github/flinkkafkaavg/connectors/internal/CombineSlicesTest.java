@@ -57,12 +57,14 @@ class CombineSlicesTest {
     }
 
     @Test
-    void aRecordWhoseSliceHasEndedAtTheWatermarkGoesOnAlone() throws Exception {
+    void aRecordWhoseSliceHasEndedAtTheWatermarkGoesOnAloneAfterWhatIsHeld() throws Exception {
         try (var h = harness(100)) {
             h.processWatermark(new Watermark(3_999));
-            element(h, "a", 3_999, 1.0); // slice [2000, 4000): ended
-            element(h, "a", 4_000, 2.0); // slice [4000, 6000): open
-            assertThat(values(h.getOutput())).containsExactly(SampleGroup.of("a", 3_999, 1.0));
+            element(h, "a", 4_000, 2.0); // slice [4000, 6000): open, held
+            element(h, "a", 3_999, 1.0); // slice [2000, 4000): ended, goes on after what is held
+            element(h, "a", 4_001, 3.0); // held again
+            assertThat(values(h.getOutput())).containsExactly(SampleGroup.of("a", 4_000, 2.0),
+                    SampleGroup.of("a", 3_999, 1.0));
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * partials leave in the order of their slices' first values, so that a key's span limit refuses the same slices
  * as it would have refused values. A value whose slice has ended at this side's watermark is not taken
  * ({@link #add} answers false): it is probably late, and a late record goes on alone, to be counted, or to the
- * caller's late records, as itself.
+ * caller's late records, as itself — after a flush, so that each key's records keep their order.
  *
  * <p>Holds at most {@link #capacity()} partials; {@link #isFull()} tells the host to flush. Not thread-safe.
  *
