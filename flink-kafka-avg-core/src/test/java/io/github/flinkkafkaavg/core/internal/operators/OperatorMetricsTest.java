@@ -28,17 +28,25 @@ import org.junit.jupiter.api.Test;
 /** The operator reports windows fired, late records dropped and invalid records through Flink's metric system. */
 class OperatorMetricsTest {
 
-    @Test
-    void countsWindowsFiredLateAndInvalidRecords() throws Exception {
-        InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
-        InterceptingTaskMetricGroup taskMetrics = new InterceptingTaskMetricGroup() {
+    private static final SlidingWindowEngine ENGINE = new SlidingWindowEngine(
+            List.of(WindowSpec.ofSizeAndSlide(Duration.ofMillis(10), Duration.ofMillis(5))), 0);
+
+    /** A task's metrics whose every operator reports to {@code operatorMetrics}. */
+    private static InterceptingTaskMetricGroup reportingTo(InterceptingOperatorMetricGroup operatorMetrics) {
+        return new InterceptingTaskMetricGroup() {
             @Override
             public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> extra) {
                 return operatorMetrics;
             }
         };
-        SlidingAverageOperator<Reading, String> operator = new SlidingAverageOperator<>(new SlidingWindowEngine(
-                List.of(WindowSpec.ofSizeAndSlide(Duration.ofMillis(10), Duration.ofMillis(5))), 0), Reading::value, null, null);
+    }
+
+    @Test
+    void countsWindowsFiredLateAndInvalidRecords() throws Exception {
+        InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
+        InterceptingTaskMetricGroup taskMetrics = reportingTo(operatorMetrics);
+        SlidingAverageOperator<Reading, String> operator =
+                new SlidingAverageOperator<>(ENGINE, Reading::value, null, null);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowAverage<String>>(operator,
                 Reading::key, Types.STRING, new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build())) {
             h.open();
@@ -52,7 +60,7 @@ class OperatorMetricsTest {
         }
     }
 
-    /** Values added up before the keyBy: one record of the exchange, with the key, event time and values. */
+    /** A key and one value, or values added up before the keyBy; the event time is the stream record's. */
     private record Group(String key, double value, Partial partial) implements PartialRecord {}
 
     /**
@@ -62,16 +70,9 @@ class OperatorMetricsTest {
     @Test
     void aGroupOfRecordsCountsAsItsRecordsAndALateGroupIsDroppedNotSentAsARecord() throws Exception {
         InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
-        InterceptingTaskMetricGroup taskMetrics = new InterceptingTaskMetricGroup() {
-            @Override
-            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> extra) {
-                return operatorMetrics;
-            }
-        };
+        InterceptingTaskMetricGroup taskMetrics = reportingTo(operatorMetrics);
         OutputTag<Group> late = new OutputTag<>("late", Types.GENERIC(Group.class));
-        SlidingAverageOperator<Group, String> operator = new SlidingAverageOperator<>(new SlidingWindowEngine(
-                List.of(WindowSpec.ofSizeAndSlide(Duration.ofMillis(10), Duration.ofMillis(5))), 0), Group::value, late,
-                null);
+        SlidingAverageOperator<Group, String> operator = new SlidingAverageOperator<>(ENGINE, Group::value, late, null);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Group, WindowAverage<String>>(operator,
                 Group::key, Types.STRING, new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build())) {
             h.open();
