@@ -5,7 +5,7 @@ import io.github.flinkkafkaavg.connectors.serde.WindowAverageJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flinkkafkaavg.connectors.testutils.CapturedLogs;
-import io.github.flinkkafkaavg.connectors.testutils.CapturingMetricReporter;
+import io.github.flinkkafkaavg.testkit.CapturingMetricReporter;
 import io.github.flinkkafkaavg.core.WindowAverage;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;

@@ -343,7 +343,7 @@ public final class EndToEndLatency {
     }
 
     /** Best effort, a few times: a cancelled job's last checkpoint may still be writing; the script clears the rest. */
-    private static void deleteRecursively(Path dir) throws InterruptedException {
+    static void deleteRecursively(Path dir) throws InterruptedException {
         for (int attempt = 0; attempt < 5 && Files.exists(dir); attempt++) {
             try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 
 /**
@@ -106,6 +107,7 @@ public final class KafkaBenchmark {
             }
 
             List<Report.Result> results = new ArrayList<>();
+            List<String> combinerLines = new ArrayList<>();
             if (variants.contains("K0")) {
                 results.add(measure("K0", 1, records, runs,
                         () -> RunClock.Timing.sameBoth(records / Readers.consume(bootstrap, "bench-in", records, false))));
@@ -116,7 +118,16 @@ public final class KafkaBenchmark {
             }
             for (int p : parallelisms) {
                 Run f0 = () -> Readers.flinkDiscard(bootstrap, "bench-in", p);
-                Run l = () -> Readers.library(kafka, "bench-in", p, expectedWindows);
+                Run l = () -> {
+                    RunClock.Timing t = Readers.library(kafka, "bench-in", p, expectedWindows);
+                    Readers.CombinerCounts c = Readers.lastCombinerCounts;
+                    String line = String.format(Locale.ROOT, "L p=%d: the combiner took %,d records and sent %,d"
+                            + " messages across the keyBy, %,d of them groups (%.2f records per message)", p,
+                            c.recordsIn(), c.messagesOut(), c.groups(), (double) c.recordsIn() / c.messagesOut());
+                    System.out.println("  " + line);
+                    combinerLines.add(line);
+                    return t;
+                };
                 if (variants.contains("F0") && variants.contains("L")) {
                     results.addAll(measurePairs(p, records, runs, f0, l));
                 } else if (variants.contains("F0")) {
@@ -126,6 +137,11 @@ public final class KafkaBenchmark {
                 }
             }
             String report = Report.report(results, records, partitions, keys, o);
+            if (!combinerLines.isEmpty()) {
+                report += "\nWhat L's combiner (records added up per key and slice before the keyBy) did in each timed"
+                        + " run:\n\n" + combinerLines.stream().map(x -> "- " + x).collect(Collectors.joining("\n"))
+                        + "\n";
+            }
             System.out.println(report);
             if (!smoke) {
                 Files.createDirectories(out);

@@ -6,8 +6,11 @@ import io.github.flinkkafkaavg.connectors.KafkaOut;
 import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.connectors.serde.JsonSerde;
 import io.github.flinkkafkaavg.connectors.serde.RecordDecoder;
+import io.github.flinkkafkaavg.testkit.CapturingMetricReporter;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafka;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,10 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -92,7 +97,8 @@ final class Readers {
     static RunClock.Timing library(EmbeddedKafka kafka, String topic, int parallelism, long expectedWindows) throws Exception {
         String output = "bench-out-" + UUID.randomUUID();
         kafka.createTopic(output, 2);
-        StreamExecutionEnvironment env = environment(parallelism);
+        Path checkpoints = Files.createTempDirectory("checkpoints");
+        StreamExecutionEnvironment env = environment(parallelism, checkpoints);
         env.enableCheckpointing(2_000);
         SlidingAverage.of(new ClockedDecoder()).key(Reading::sensorId).value(Reading::value).eventTime(Reading::timestamp)
                 .window(Duration.ofMillis(Workload.WINDOW_MS)).slide(Duration.ofMillis(Workload.SLIDE_MS))
@@ -102,8 +108,16 @@ final class Readers {
                 .toKafka(KafkaOut.topic(output))
                 .build(env);
         RunClock.reset();
-        env.execute("L " + topic);
+        CapturingMetricReporter.clear();
+        try {
+            env.execute("L " + topic);
+        } finally {
+            EndToEndLatency.deleteRecursively(checkpoints);
+        }
         RunClock.Timing timing = RunClock.timing();
+        lastCombinerCounts = new CombinerCounts(CapturingMetricReporter.sum(COMBINER, "numRecordsIn"),
+                CapturingMetricReporter.sum(COMBINER, "numRecordsOut"),
+                CapturingMetricReporter.sum(COMBINER, "numPartialsSent"));
         if (expectedWindows >= 0) {
             long committed = countCommitted(kafka.bootstrapServers(), output);
             if (committed != expectedWindows) {
@@ -114,8 +128,34 @@ final class Readers {
         return timing;
     }
 
+    /**
+     * What L's combiner (records added up per key and slice before the {@code keyBy}) took in and sent on in the
+     * last run, summed over subtasks: records in, messages out (groups and records sent alone), groups.
+     */
+    record CombinerCounts(long recordsIn, long messagesOut, long groups) {}
+
+    /** The combiner's operator as it appears in metric identifiers: dots around it, so not the chained task's name. */
+    private static final String COMBINER = ".bench: add up per key and slice.";
+    static volatile CombinerCounts lastCombinerCounts;
+
     private static StreamExecutionEnvironment environment(int parallelism) {
+        return environment(parallelism, null);
+    }
+
+    /**
+     * @param checkpoints where checkpoints go, or null for none: the default JobManager storage refuses a
+     *     checkpoint over 5 MB, which L's state at 100,000 keys exceeds (and a bounded exactly-once job whose
+     *     checkpoints fail never commits, so it never ends)
+     */
+    private static StreamExecutionEnvironment environment(int parallelism, Path checkpoints) {
         Configuration conf = new Configuration();
+        if (checkpoints != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            // A failed checkpoint or task ends the runner instead of a restart that would be timed.
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            conf.setString("metrics.reporter.capture.factory.class", CapturingMetricReporter.class.getName());
+        }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.setString("rest.bind-port", "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);

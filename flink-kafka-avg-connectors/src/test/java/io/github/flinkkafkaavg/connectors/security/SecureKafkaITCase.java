@@ -14,7 +14,7 @@ import io.github.flinkkafkaavg.connectors.SlidingAverage;
 import io.github.flinkkafkaavg.connectors.Topics;
 import io.github.flinkkafkaavg.connectors.serde.Reading;
 import io.github.flinkkafkaavg.connectors.testutils.CapturedLogs;
-import io.github.flinkkafkaavg.connectors.testutils.CapturingMetricReporter;
+import io.github.flinkkafkaavg.testkit.CapturingMetricReporter;
 import io.github.flinkkafkaavg.testkit.EmbeddedKafkaExtension;
 import io.github.flinkkafkaavg.testkit.ExpectedWindows;
 import io.github.flinkkafkaavg.testkit.TopicReader;
