@@ -27,6 +27,7 @@ public final class WindowAverageKafkaSerializer<K> implements KafkaRecordSeriali
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    private transient WindowAverageJson.Encoder encoder;
 
     /**
      * A serializer for one output topic.
@@ -40,6 +41,9 @@ public final class WindowAverageKafkaSerializer<K> implements KafkaRecordSeriali
     @Override
     public ProducerRecord<byte[], byte[]> serialize(WindowAverage<K> result, KafkaSinkContext context, Long timestamp) {
         byte[] key = String.valueOf(result.key()).getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, result.windowEnd() - 1, key, WindowAverageJson.toJson(result));
+        if (encoder == null) {
+            encoder = new WindowAverageJson.Encoder(); // one per writer: Flink calls serialize from one thread
+        }
+        return new ProducerRecord<>(topic, null, result.windowEnd() - 1, key, encoder.encode(result));
     }
 }
