@@ -3,6 +3,7 @@ package io.github.flinkkafkaavg.connectors.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.flinkkafkaavg.core.WindowAverage;
@@ -94,6 +95,56 @@ class WindowAverageJsonTest {
             }
             assertThat(raw.get("count")).isEqualTo(Long.toString(1 + i));
         }
+    }
+
+    @Test
+    void shortDecimalsAreWhatSchubfachWritesAndAreTakenForReadings() {
+        Random random = new Random(7);
+        char[] out = new char[WindowAverageJson.SHORT_DECIMAL_CHARS];
+        long taken = 0;
+        long decimals = 0;
+        for (int i = 0; i < 3_000_000; i++) {
+            double v;
+            boolean decimal = false;
+            switch (i % 4) {
+                case 0 -> { // a decimal: up to 16 digits, up to 12 of them after the point
+                    int k = random.nextInt(13);
+                    double p = Double.parseDouble("1e" + k);                    // exact
+                    long m = (long) (random.nextDouble() * Double.parseDouble("1e" + (1 + random.nextInt(16))));
+                    v = m / p;                                                  // the double nearest m / 10^k
+                    // where the fast path promises to answer: see WindowAverageJson.shortDecimal
+                    decimal = v >= 1e-3 && v < 1e7 && Math.ulp(v) * p * 10 < 0.5 && v * p < 0x1p40;
+                }
+                case 1 -> { // a sum of readings with three decimals, as the workloads write them
+                    v = 0;
+                    for (int n = 1 + random.nextInt(20); n > 0; n--) {
+                        v += (15_000 + random.nextInt(10_000)) / 1_000.0;
+                    }
+                }
+                case 2 -> v = i % 8 == 2 ? Double.longBitsToDouble(random.nextLong())  // anywhere
+                        : Math.scalb(1 + random.nextDouble(), random.nextInt(-10, 24)); // all digits, plain range
+                default -> { // near the edges of plain notation and of powers of ten
+                    double[] edges = {1e-3, 1e7, 1, 10, 100, 0.1, 0.01};
+                    v = edges[random.nextInt(edges.length)];
+                    for (int steps = random.nextInt(5) - 2; steps != 0; steps += steps > 0 ? -1 : 1) {
+                        v = steps > 0 ? Math.nextUp(v) : Math.nextDown(v);
+                    }
+                }
+            }
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            v = random.nextBoolean() ? v : -v;
+            int n = WindowAverageJson.shortDecimal(v, out);
+            if (n >= 0) {
+                taken++;
+                assertThat(new String(out, 0, n)).as("%s", v).isEqualTo(NumberOutput.toString(v, true));
+            } else if (decimal) {
+                decimals++; // a short decimal the fast path left to Schubfach
+            }
+        }
+        assertThat(taken).as("values written the short way").isGreaterThan(700_000);
+        assertThat(decimals).as("short decimals left to the general way").isZero();
     }
 
     /** Each field's text as written: a tree would hold the doubles, and print them its own way. */
