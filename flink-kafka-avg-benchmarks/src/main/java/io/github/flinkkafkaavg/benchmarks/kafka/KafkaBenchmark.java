@@ -45,9 +45,10 @@ public final class KafkaBenchmark {
 
     static final String HELP = String.join("\n",
             "End-to-end Kafka benchmark: K0 (consumer, bytes), K1 (consumer + Jackson), F0 (KafkaSource -> Jackson ->",
-            "discard) and L (the library's job, exactly-once to Kafka) on the same pre-loaded topic.",
+            "discard), H (the hand-written job: KafkaSource -> Jackson -> SlidingEventTimeWindows -> exactly-once",
+            "KafkaSink) and L (the library's job, exactly-once to Kafka) on the same pre-loaded topic.",
             "",
-            "  --variants LIST     which of K0,K1,F0,L (default all)",
+            "  --variants LIST     which of K0,K1,F0,H,L (default K0,K1,F0,L); L pairs with F0, else with H",
             "  --records N         JSON records pre-loaded (default 4000000)",
             "  --partitions N      partitions of the input topic (default 2)",
             "  --keys N            distinct keys (default 1000)",
@@ -102,6 +103,9 @@ public final class KafkaBenchmark {
                 Readers.consume(bootstrap, "bench-in", records, true);
                 for (int p : parallelisms) {
                     Readers.flinkDiscard(bootstrap, "bench-in", p);
+                    if (variants.contains("H")) {
+                        Readers.handWritten(kafka, "bench-in", p, -1);
+                    }
                     Readers.library(kafka, "bench-in", p, -1);
                 }
             }
@@ -128,8 +132,13 @@ public final class KafkaBenchmark {
                     combinerLines.add(line);
                     return t;
                 };
+                Run h = () -> Readers.handWritten(kafka, "bench-in", p, expectedWindows);
                 if (variants.contains("F0") && variants.contains("L")) {
-                    results.addAll(measurePairs(p, records, runs, f0, l));
+                    results.addAll(measurePairs(p, records, runs, "F0", f0, l));
+                } else if (variants.contains("H") && variants.contains("L")) {
+                    results.addAll(measurePairs(p, records, runs, "H", h, l));
+                } else if (variants.contains("H")) {
+                    results.add(measure("H", p, records, runs, h));
                 } else if (variants.contains("F0")) {
                     results.add(measure("F0", p, records, runs, f0));
                 } else if (variants.contains("L")) {
@@ -158,25 +167,26 @@ public final class KafkaBenchmark {
     }
 
     /**
-     * F0 and L alternately, F0 first in each pair: the machine's speed drifts by more than 10 % over minutes here,
+     * A baseline (F0 or H) and L alternately, the baseline first in each pair: the machine's speed drifts by more than 10 % over minutes here,
      * and a pair's two runs share whatever state it is in, so the median of the pairs' ratios is steadier than the
      * ratio of two medians taken minutes apart.
      */
-    private static List<Report.Result> measurePairs(int p, long records, int runs, Run f0, Run l) throws Exception {
+    private static List<Report.Result> measurePairs(int p, long records, int runs, String base, Run baseline, Run l)
+            throws Exception {
         double[][] f = new double[2][runs];
         double[][] x = new double[2][runs];
         for (int i = 0; i < runs; i++) {
-            RunClock.Timing a = f0.time();
+            RunClock.Timing a = baseline.time();
             RunClock.Timing b = l.time();
             f[0][i] = a.whileReading();
             f[1][i] = a.toJobEnd();
             x[0][i] = b.whileReading();
             x[1][i] = b.toJobEnd();
-            System.out.printf(Locale.ROOT, "  pair %d p=%d: F0 %,.0f / %,.0f, L %,.0f / %,.0f records/s (while reading /"
-                    + " to the job's end): L/F0 %.2f / %.2f%n", i + 1, p, f[0][i], f[1][i], x[0][i], x[1][i],
-                    x[0][i] / f[0][i], x[1][i] / f[1][i]);
+            System.out.printf(Locale.ROOT, "  pair %d p=%d: %s %,.0f / %,.0f, L %,.0f / %,.0f records/s (while reading /"
+                    + " to the job's end): L/%s %.3f / %.3f%n", i + 1, p, base, f[0][i], f[1][i], x[0][i], x[1][i],
+                    base, x[0][i] / f[0][i], x[1][i] / f[1][i]);
         }
-        return List.of(new Report.Result("F0", p, records, f[0], f[1]), new Report.Result("L", p, records, x[0], x[1]));
+        return List.of(new Report.Result(base, p, records, f[0], f[1]), new Report.Result("L", p, records, x[0], x[1]));
     }
 
 

@@ -27,14 +27,20 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -118,14 +124,78 @@ final class Readers {
         lastCombinerCounts = new CombinerCounts(CapturingMetricReporter.sum(COMBINER, "numRecordsIn"),
                 CapturingMetricReporter.sum(COMBINER, "numRecordsOut"),
                 CapturingMetricReporter.sum(COMBINER, "numPartialsSent"));
-        if (expectedWindows >= 0) {
-            long committed = countCommitted(kafka.bootstrapServers(), output);
-            if (committed != expectedWindows) {
-                throw new IllegalStateException("the library's job committed " + committed + " results, but the input"
-                        + " has " + expectedWindows + " windows");
-            }
-        }
+        checkCommitted(kafka, output, expectedWindows, "the library's job");
         return timing;
+    }
+
+    /**
+     * H: the job one writes by hand with Flink's own API, as {@link EndToEndLatency}'s H — Jackson in the source (so
+     * that watermarks are per partition, as L's), {@code SlidingEventTimeWindows} with an {@code AggregateFunction},
+     * the results as JSON with the library's field names, exactly-once to a fresh topic; the same window, slide,
+     * watermark bound (0), checkpoints and checkpoint storage as L.
+     */
+    static RunClock.Timing handWritten(EmbeddedKafka kafka, String topic, int parallelism, long expectedWindows)
+            throws Exception {
+        String output = "bench-out-" + UUID.randomUUID();
+        kafka.createTopic(output, 2);
+        Path checkpoints = Files.createTempDirectory("checkpoints");
+        StreamExecutionEnvironment env = environment(parallelism, checkpoints);
+        env.enableCheckpointing(2_000);
+        KafkaSource<Reading> source = KafkaSource.<Reading>builder().setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(topic).setGroupId("bench-" + output).setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest()).setValueOnlyDeserializer(new ParsedReadings()).build();
+        KafkaSink<String> sink = KafkaSink.<String>builder().setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder().setTopic(output)
+                        .setValueSerializationSchema(new SimpleStringSchema()).build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("bench-h-" + output)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000")
+                .build();
+        env.fromSource(source, WatermarkStrategy.<Reading>forBoundedOutOfOrderness(Duration.ZERO)
+                        .withTimestampAssigner((r, ts) -> r.timestamp()), "kafka")
+                .keyBy(Reading::sensorId, Types.STRING)
+                .window(SlidingEventTimeWindows.of(Duration.ofMillis(Workload.WINDOW_MS),
+                        Duration.ofMillis(Workload.SLIDE_MS)))
+                .aggregate(new EndToEndLatency.Average(), new EndToEndLatency.ToJson(),
+                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.STRING)
+                .sinkTo(sink);
+        RunClock.reset();
+        try {
+            env.execute("H " + topic);
+        } finally {
+            EndToEndLatency.deleteRecursively(checkpoints);
+        }
+        RunClock.Timing timing = RunClock.timing();
+        checkCommitted(kafka, output, expectedWindows, "the hand-written job");
+        return timing;
+    }
+
+    /** H's decoding in the source: Jackson data binding, as F0's, noting the first record's time. */
+    static final class ParsedReadings implements DeserializationSchema<Reading> {
+        private static final long serialVersionUID = 1L;
+        private transient ObjectMapper mapper;
+        private transient RunClock.Clock clock;
+
+        @Override
+        public void open(InitializationContext context) {
+            mapper = new ObjectMapper();
+            clock = new RunClock.Clock();
+        }
+
+        @Override
+        public Reading deserialize(byte[] message) throws IOException {
+            clock.tick();
+            return mapper.readValue(message, Reading.class);
+        }
+
+        @Override
+        public boolean isEndOfStream(Reading next) {
+            return false;
+        }
+
+        @Override
+        public TypeInformation<Reading> getProducedType() {
+            return Types.POJO(Reading.class);
+        }
     }
 
     /**
@@ -160,6 +230,17 @@ final class Readers {
         conf.setString("rest.bind-port", "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         return env;
+    }
+
+    /** Fails the run unless the job committed one result per window of the input; {@code expected} < 0: no check. */
+    private static void checkCommitted(EmbeddedKafka kafka, String output, long expected, String job) {
+        if (expected >= 0) {
+            long committed = countCommitted(kafka.bootstrapServers(), output);
+            if (committed != expected) {
+                throw new IllegalStateException(job + " committed " + committed + " results, but the input has "
+                        + expected + " windows");
+            }
+        }
     }
 
     static long countCommitted(String bootstrap, String topic) {

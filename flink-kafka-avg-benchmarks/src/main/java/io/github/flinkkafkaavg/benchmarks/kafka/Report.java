@@ -24,7 +24,7 @@ final class Report {
         }
     }
 
-    /** The median over runs of L's records/s divided by F0's in the same pair (measurePairs keeps them aligned). */
+    /** The median over runs of L's records/s divided by its baseline's (F0 or H) in the same pair (measurePairs keeps them aligned). */
     static double pairedRatio(double[] l, double[] f0) {
         double[] ratios = new double[l.length];
         for (int i = 0; i < l.length; i++) {
@@ -55,18 +55,20 @@ final class Report {
                     r.medianToJobEnd()));
         }
         md.append("\n| ratio | while reading | to the job's end |\n| --- | ---: | ---: |\n");
-        results.stream().filter(r -> r.variant().equals("L")).forEach(r -> {
-            Double f0 = byName.get("F0" + r.parallelism());
-            if (f0 != null) {
-                md.append(String.format(Locale.ROOT, "| L / F0 at p=%d, ratio of medians | %.2f | %.2f |%n",
-                        r.parallelism(), r.median() / f0, r.medianToJobEnd() / toEnd.get("F0" + r.parallelism())));
-                Result f = results.stream().filter(o -> o.variant().equals("F0") && o.parallelism() == r.parallelism())
-                        .findFirst().orElseThrow();
-                md.append(String.format(Locale.ROOT, "| **L / F0 at p=%d, median of paired runs (target ≥ 0.7)** |"
-                        + " **%.2f** | **%.2f** |%n", r.parallelism(), pairedRatio(r.rates(), f.rates()),
-                        pairedRatio(r.toJobEnd(), f.toJobEnd())));
-            }
-        });
+        for (String base : List.of("F0", "H")) {
+            results.stream().filter(r -> r.variant().equals("L")).forEach(r -> {
+                Double b = byName.get(base + r.parallelism());
+                if (b != null) {
+                    md.append(String.format(Locale.ROOT, "| L / %s at p=%d, ratio of medians | %.3f | %.3f |%n", base,
+                            r.parallelism(), r.median() / b, r.medianToJobEnd() / toEnd.get(base + r.parallelism())));
+                    Result f = results.stream().filter(o -> o.variant().equals(base) && o.parallelism() == r.parallelism())
+                            .findFirst().orElseThrow();
+                    md.append(String.format(Locale.ROOT, "| **L / %s at p=%d, median of paired runs** |"
+                            + " **%.3f** | **%.3f** |%n", base, r.parallelism(), pairedRatio(r.rates(), f.rates()),
+                            pairedRatio(r.toJobEnd(), f.toJobEnd())));
+                }
+            });
+        }
         results.stream().filter(r -> r.variant().equals("F0") && byName.containsKey("K11")).forEach(r -> md.append(
                 String.format(Locale.ROOT, "| F0 at p=%d / K1 | %.2f | %.2f |%n", r.parallelism(),
                         r.median() / byName.get("K11"), r.medianToJobEnd() / byName.get("K11"))));
@@ -78,6 +80,7 @@ final class Report {
             case "K0" -> "K0 KafkaConsumer poll, bytes only";
             case "K1" -> "K1 KafkaConsumer poll + Jackson";
             case "F0" -> "F0 KafkaSource → Jackson → discard";
+            case "H" -> "H KafkaSource → Jackson → SlidingEventTimeWindows → exactly-once KafkaSink";
             default -> "L SlidingAverage 60 s / 5 s, exactly-once KafkaSink";
         };
     }
