@@ -17,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * }</pre>
  *
  * <p>The Kafka record key is the result's key as UTF-8 text, so all results of one key land in one partition, in
- * the order they were produced. The Kafka record timestamp is {@code windowEnd - 1}, the result's event time.
+ * the order they were produced. The Kafka record timestamp is {@code windowEnd - 1}, the result's event time. Like
+ * Flink's serialization schemas, an instance serves one writer thread: it keeps its JSON generator between results.
  *
  * @param <K> the key type
  */
