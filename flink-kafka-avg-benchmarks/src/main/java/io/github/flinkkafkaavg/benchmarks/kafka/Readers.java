@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -101,30 +102,45 @@ final class Readers {
 
     /** L: the library's job, exactly-once to a fresh topic; checks the committed output when asked. */
     static RunClock.Timing library(EmbeddedKafka kafka, String topic, int parallelism, long expectedWindows) throws Exception {
+        CapturingMetricReporter.clear();
+        RunClock.Timing timing = exactlyOnceToKafka(kafka, parallelism, "L " + topic, expectedWindows, "the library's job",
+                (env, output) -> SlidingAverage.of(new ClockedDecoder()).key(Reading::sensorId).value(Reading::value)
+                        .eventTime(Reading::timestamp)
+                        .window(Duration.ofMillis(Workload.WINDOW_MS)).slide(Duration.ofMillis(Workload.SLIDE_MS))
+                        .maxOutOfOrderness(Duration.ZERO).name("bench")
+                        .fromKafka(KafkaIn.topic(topic).bootstrapServers(kafka.bootstrapServers())
+                                .groupId("bench-" + output).startingAtEarliest().bounded())
+                        .toKafka(KafkaOut.topic(output))
+                        .build(env));
+        lastCombinerCounts = new CombinerCounts(CapturingMetricReporter.sum(COMBINER, "numRecordsIn"),
+                CapturingMetricReporter.sum(COMBINER, "numRecordsOut"),
+                CapturingMetricReporter.sum(COMBINER, "numPartialsSent"));
+        return timing;
+    }
+
+    /**
+     * Runs a job that reads the topic and writes exactly-once to a fresh output topic, on a local environment with
+     * checkpoints every 2 s to files, times it from its first decoded record, and checks its committed output.
+     *
+     * @param pipeline defines the job on the environment, given the output topic's name
+     */
+    private static RunClock.Timing exactlyOnceToKafka(EmbeddedKafka kafka, int parallelism, String jobName,
+            long expectedWindows, String who, BiConsumer<StreamExecutionEnvironment, String> pipeline)
+            throws Exception {
         String output = "bench-out-" + UUID.randomUUID();
         kafka.createTopic(output, 2);
         Path checkpoints = Files.createTempDirectory("checkpoints");
         StreamExecutionEnvironment env = environment(parallelism, checkpoints);
         env.enableCheckpointing(2_000);
-        SlidingAverage.of(new ClockedDecoder()).key(Reading::sensorId).value(Reading::value).eventTime(Reading::timestamp)
-                .window(Duration.ofMillis(Workload.WINDOW_MS)).slide(Duration.ofMillis(Workload.SLIDE_MS))
-                .maxOutOfOrderness(Duration.ZERO).name("bench")
-                .fromKafka(KafkaIn.topic(topic).bootstrapServers(kafka.bootstrapServers()).groupId("bench-" + output)
-                        .startingAtEarliest().bounded())
-                .toKafka(KafkaOut.topic(output))
-                .build(env);
+        pipeline.accept(env, output);
         RunClock.reset();
-        CapturingMetricReporter.clear();
         try {
-            env.execute("L " + topic);
+            env.execute(jobName);
         } finally {
             EndToEndLatency.deleteRecursively(checkpoints);
         }
         RunClock.Timing timing = RunClock.timing();
-        lastCombinerCounts = new CombinerCounts(CapturingMetricReporter.sum(COMBINER, "numRecordsIn"),
-                CapturingMetricReporter.sum(COMBINER, "numRecordsOut"),
-                CapturingMetricReporter.sum(COMBINER, "numPartialsSent"));
-        checkCommitted(kafka, output, expectedWindows, "the library's job");
+        checkCommitted(kafka, output, expectedWindows, who);
         return timing;
     }
 
@@ -136,55 +152,54 @@ final class Readers {
      */
     static RunClock.Timing handWritten(EmbeddedKafka kafka, String topic, int parallelism, long expectedWindows)
             throws Exception {
-        String output = "bench-out-" + UUID.randomUUID();
-        kafka.createTopic(output, 2);
-        Path checkpoints = Files.createTempDirectory("checkpoints");
-        StreamExecutionEnvironment env = environment(parallelism, checkpoints);
-        env.enableCheckpointing(2_000);
-        KafkaSource<Reading> source = KafkaSource.<Reading>builder().setBootstrapServers(kafka.bootstrapServers())
-                .setTopics(topic).setGroupId("bench-" + output).setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest()).setValueOnlyDeserializer(new ParsedReadings()).build();
-        KafkaSink<String> sink = KafkaSink.<String>builder().setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(KafkaRecordSerializationSchema.builder().setTopic(output)
-                        .setValueSerializationSchema(new SimpleStringSchema()).build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("bench-h-" + output)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000")
-                .build();
-        env.fromSource(source, WatermarkStrategy.<Reading>forBoundedOutOfOrderness(Duration.ZERO)
-                        .withTimestampAssigner((r, ts) -> r.timestamp()), "kafka")
-                .keyBy(Reading::sensorId, Types.STRING)
-                .window(SlidingEventTimeWindows.of(Duration.ofMillis(Workload.WINDOW_MS),
-                        Duration.ofMillis(Workload.SLIDE_MS)))
-                .aggregate(new EndToEndLatency.Average(), new EndToEndLatency.ToJson(),
-                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.STRING)
-                .sinkTo(sink);
-        RunClock.reset();
-        try {
-            env.execute("H " + topic);
-        } finally {
-            EndToEndLatency.deleteRecursively(checkpoints);
-        }
-        RunClock.Timing timing = RunClock.timing();
-        checkCommitted(kafka, output, expectedWindows, "the hand-written job");
-        return timing;
+        return exactlyOnceToKafka(kafka, parallelism, "H " + topic, expectedWindows, "the hand-written job",
+                (env, output) -> {
+                    KafkaSource<Reading> source = KafkaSource.<Reading>builder()
+                            .setBootstrapServers(kafka.bootstrapServers()).setTopics(topic).setGroupId("bench-" + output)
+                            .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                            .setValueOnlyDeserializer(new ParsedReadings()).build();
+                    KafkaSink<String> sink = KafkaSink.<String>builder().setBootstrapServers(kafka.bootstrapServers())
+                            .setRecordSerializer(KafkaRecordSerializationSchema.builder().setTopic(output)
+                                    .setValueSerializationSchema(new SimpleStringSchema()).build())
+                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                            .setTransactionalIdPrefix("bench-h-" + output)
+                            .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000")
+                            .build();
+                    env.fromSource(source, WatermarkStrategy.<Reading>forBoundedOutOfOrderness(Duration.ZERO)
+                                    .withTimestampAssigner((r, ts) -> r.timestamp()), "kafka")
+                            .keyBy(Reading::sensorId, Types.STRING)
+                            .window(SlidingEventTimeWindows.of(Duration.ofMillis(Workload.WINDOW_MS),
+                                    Duration.ofMillis(Workload.SLIDE_MS)))
+                            .aggregate(new EndToEndLatency.Average(), new EndToEndLatency.ToJson(),
+                                    PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO, Types.STRING)
+                            .sinkTo(sink);
+                });
     }
 
-    /** H's decoding in the source: Jackson data binding, as F0's, noting the first record's time. */
-    static final class ParsedReadings implements DeserializationSchema<Reading> {
+    /** Jackson data binding of a reading, noting the first record's time: F0's and H's decoding. */
+    static final class BoundReadings implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private transient ObjectMapper mapper;
         private transient RunClock.Clock clock;
 
-        @Override
-        public void open(InitializationContext context) {
-            mapper = new ObjectMapper();
-            clock = new RunClock.Clock();
+        Reading parse(byte[] value) throws IOException {
+            if (mapper == null) {
+                mapper = new ObjectMapper();
+                clock = new RunClock.Clock();
+            }
+            clock.tick();
+            return mapper.readValue(value, Reading.class);
         }
+    }
+
+    /** H's decoding in the source, so that watermarks are per partition. */
+    static final class ParsedReadings implements DeserializationSchema<Reading> {
+        private static final long serialVersionUID = 1L;
+        private final BoundReadings readings = new BoundReadings();
 
         @Override
         public Reading deserialize(byte[] message) throws IOException {
-            clock.tick();
-            return mapper.readValue(message, Reading.class);
+            return readings.parse(message);
         }
 
         @Override
@@ -303,21 +318,13 @@ final class Readers {
     }
 
     /** Jackson binding, as K1 does it. */
-    static final class ParseJson extends RichMapFunction<byte[], Reading> {
+    static final class ParseJson implements MapFunction<byte[], Reading> {
         private static final long serialVersionUID = 1L;
-        private transient ObjectMapper mapper;
-        private transient RunClock.Clock clock;
-
-        @Override
-        public void open(OpenContext context) {
-            mapper = new ObjectMapper();
-            clock = new RunClock.Clock();
-        }
+        private final BoundReadings readings = new BoundReadings();
 
         @Override
         public Reading map(byte[] value) throws IOException {
-            clock.tick();
-            return mapper.readValue(value, Reading.class);
+            return readings.parse(value);
         }
     }
 
